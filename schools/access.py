@@ -1,0 +1,195 @@
+"""The one place that answers "what may this user see here".
+
+Views fetch through the `for_user` queryset methods of the models, which delegate to the
+functions below. Everything outside a user's reach is simply absent from their querysets,
+so a view answers 404 for it and ids leak nothing.
+
+Who sees what (see DESIGN.md):
+- a board member (CvB) sees every school of their stichting;
+- a director and other school staff see their school(s); teachers see the pupils of the
+  groups they teach, directors and the board all pupils of their schools;
+- a council member sees their council; parents see their own children; a pupil themselves.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from schools.models import (
+    ClassGroup,
+    CouncilMember,
+    Guardian,
+    Membership,
+    Pupil,
+    Role,
+    School,
+    Staff,
+)
+
+# Roles that see the whole school: its pupils, groups and councils.
+MANAGING_ROLES = (Role.BOARD, Role.DIRECTOR)
+
+
+def _active(day):
+    """Filter for records with an end date: still running on `day`."""
+    return Q(end_date__isnull=True) | Q(end_date__gt=day)
+
+
+def school_ids(user, roles=None) -> QuerySet:
+    """Ids of the schools where `user` holds one of `roles` (any role when None)."""
+    if not user.is_authenticated:
+        return School.objects.none().values("pk")
+    if user.is_superuser:
+        return School.objects.values("pk")
+    grants = Membership.objects.filter(user=user)
+    if roles is not None:
+        grants = grants.filter(role__in=roles)
+    return School.objects.filter(
+        Q(pk__in=grants.filter(school__isnull=False).values("school"))
+        | Q(stichting__in=grants.filter(school__isnull=True).values("stichting"))
+    ).values("pk")
+
+
+def taught_group_ids(user) -> QuerySet:
+    """Ids of the groups `user` currently teaches."""
+    today = timezone.localdate()
+    return ClassGroup.objects.filter(
+        teachers__in=Staff.objects.filter(_active(today), user_id=user.pk)
+    ).values("pk")
+
+
+def group_ids(user) -> QuerySet:
+    """Ids of the groups whose pupil list `user` may see."""
+    if not user.is_authenticated:
+        return ClassGroup.objects.none().values("pk")
+    return ClassGroup.objects.filter(
+        Q(school__in=school_ids(user, MANAGING_ROLES)) | Q(pk__in=taught_group_ids(user))
+    ).values("pk")
+
+
+def pupil_filter(user) -> Q:
+    """Condition on Pupil for the pupils `user` may see."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return (
+        Q(school__in=school_ids(user, MANAGING_ROLES))
+        | Q(group__in=taught_group_ids(user))
+        | Q(pk__in=Guardian.objects.filter(user_id=user.pk).values("pupil"))
+        | Q(user_id=user.pk)
+    )
+
+
+def council_filter(user) -> Q:
+    """Condition on Council: councils `user` sits on, and those of schools they manage."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    today = timezone.localdate()
+    seats = CouncilMember.objects.filter(_active(today), user_id=user.pk)
+    board = Membership.objects.filter(user_id=user.pk, role=Role.BOARD)
+    return (
+        Q(pk__in=seats.values("council"))
+        | Q(school__in=school_ids(user, MANAGING_ROLES))
+        | Q(stichting__in=board.values("stichting"))
+    )
+
+
+@dataclass
+class Reach:
+    """Everything a user is connected to, loaded once per request for navigation and home."""
+
+    memberships: list = field(default_factory=list)
+    staff_positions: list = field(default_factory=list)
+    council_seats: list = field(default_factory=list)
+    guardianships: list = field(default_factory=list)
+    own_pupil: Pupil | None = None
+
+    def _has_role(self, *roles) -> bool:
+        return any(m.role in roles for m in self.memberships)
+
+    @property
+    def is_board(self) -> bool:
+        return self._has_role(Role.BOARD)
+
+    @property
+    def is_director(self) -> bool:
+        return self._has_role(Role.DIRECTOR)
+
+    @property
+    def works_at_school(self) -> bool:
+        return bool(self.memberships or self.staff_positions)
+
+    @property
+    def is_teacher(self) -> bool:
+        return any(position.groups.all() for position in self.staff_positions)
+
+    @property
+    def is_council_member(self) -> bool:
+        return bool(self.council_seats)
+
+    @property
+    def is_parent(self) -> bool:
+        return bool(self.guardianships)
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.own_pupil is not None
+
+    @property
+    def taught_groups(self) -> list:
+        return [group for position in self.staff_positions for group in position.groups.all()]
+
+    @property
+    def schools(self) -> list[tuple[School, list[str]]]:
+        """Each school the user belongs to, with what they are there, in a stable order."""
+        found: dict[int, tuple[School, list[str]]] = {}
+
+        def add(school, label):
+            found.setdefault(school.pk, (school, []))[1].append(str(label))
+
+        for m in self.memberships:
+            for school in [m.school] if m.school else m.stichting.schools.all():
+                add(school, m.get_role_display())
+        for seat in self.council_seats:
+            if seat.council.school:
+                add(seat.council.school, seat.council.get_kind_display())
+        for guardianship in self.guardianships:
+            add(guardianship.pupil.school, guardianship.get_relation_display())
+        if self.own_pupil:
+            add(self.own_pupil.school, Pupil._meta.verbose_name)
+        return sorted(found.values(), key=lambda item: item[0].name)
+
+
+def reach(user) -> Reach:
+    """Load what `user` is connected to, in a fixed number of queries."""
+    if not user.is_authenticated:
+        return Reach()
+    today = timezone.localdate()
+    return Reach(
+        memberships=list(
+            Membership.objects.filter(user=user)
+            .select_related("school", "stichting")
+            .prefetch_related("stichting__schools")
+        ),
+        staff_positions=list(
+            Staff.objects.filter(_active(today), user=user)
+            .select_related("school")
+            .prefetch_related("groups")
+        ),
+        council_seats=list(
+            CouncilMember.objects.filter(_active(today), user=user).select_related(
+                "council__school", "council__stichting"
+            )
+        ),
+        guardianships=list(
+            Guardian.objects.filter(user=user).select_related("pupil__school", "pupil__group")
+        ),
+        own_pupil=Pupil.objects.filter(user=user).select_related("school", "group").first(),
+    )
+
+
+def reach_for_request(request) -> Reach:
+    """`reach(request.user)`, computed at most once per request."""
+    if not hasattr(request, "_reach"):
+        request._reach = reach(request.user)
+    return request._reach

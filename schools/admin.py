@@ -1,0 +1,136 @@
+"""Platform admin (staff of the platform only; school staff never get is_staff)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from schools.models import (
+    ClassGroup,
+    Council,
+    CouncilMember,
+    Guardian,
+    Membership,
+    Pupil,
+    School,
+    Staff,
+    Stichting,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+class SchoolInline(admin.TabularInline):
+    model = School
+    extra = 0
+    fields = ["name", "slug", "brin", "sector", "city"]
+
+
+@admin.register(Stichting)
+class StichtingAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SchoolInline]
+
+
+@admin.register(School)
+class SchoolAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "stichting", "brin", "sector"]
+    list_filter = ["sector", "stichting"]
+    search_fields = ["name", "brin"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["stichting"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "stichting", "school"]
+    list_filter = ["role", "stichting"]
+    search_fields = ["user__email", "user__last_name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "stichting", "school"]
+
+
+@admin.register(ClassGroup)
+class ClassGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "school_year"]
+    list_filter = ["school_year", "school"]
+    search_fields = ["name"]
+    list_select_related = ["school"]
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Pupil)
+class PupilAdmin(SimpleHistoryAdmin):
+    list_display = ["last_name", "first_name", "school", "group", "birth_date", "leave_date"]
+    list_filter = ["school"]
+    search_fields = ["first_name", "last_name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["school", "group"]
+    inlines = [GuardianInline]
+
+
+@admin.register(Guardian)
+class GuardianAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "pupil", "relation", "has_gezag"]
+    list_filter = ["relation", "has_gezag"]
+    search_fields = ["user__email", "pupil__last_name"]
+    autocomplete_fields = ["user", "pupil"]
+    list_select_related = ["user", "pupil"]
+
+
+@admin.register(Staff)
+class StaffAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "school", "function", "start_date", "end_date"]
+    list_filter = ["school"]
+    search_fields = ["user__email", "user__last_name", "function"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["groups"]
+    list_select_related = ["user", "school"]
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Council)
+class CouncilAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "stichting", "school"]
+    list_filter = ["kind", "stichting"]
+    search_fields = ["name"]
+    list_select_related = ["stichting", "school"]
+    inlines = [CouncilMemberInline]
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "council", "geleding", "start_date", "end_date"]
+    list_filter = ["geleding", "council"]
+    autocomplete_fields = ["user", "council"]
+    list_select_related = ["user", "council"]
