@@ -112,7 +112,9 @@ class School(models.Model):
         _("BRIN number"),
         max_length=6,
         unique=True,
-        validators=[RegexValidator(r"^\d{2}[A-Z]{2}(\d{2})?$", _("A BRIN is like 12AB or 12AB00."))],
+        validators=[
+            RegexValidator(r"^\d{2}[A-Z]{2}(\d{2})?$", _("A BRIN is like 12AB or 12AB00."))
+        ],
     )
     sector = models.CharField(_("sector"), max_length=2, choices=Sector.choices)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -245,7 +247,9 @@ class PupilQuerySet(models.QuerySet):
         return self.filter(access.pupil_filter(user))
 
     def enrolled_on(self, day: date):
-        return self.filter(Q(start_date__lte=day), Q(leave_date__isnull=True) | Q(leave_date__gt=day))
+        return self.filter(
+            Q(start_date__lte=day), Q(leave_date__isnull=True) | Q(leave_date__gt=day)
+        )
 
 
 class Pupil(models.Model):
@@ -321,7 +325,9 @@ class Guardian(models.Model):
     )
     has_gezag = models.BooleanField(
         _("has parental authority (gezag)"),
-        help_text=_("Only a legal representative with gezag can give consent for a pupil under 16."),
+        help_text=_(
+            "Only a legal representative with gezag can give consent for a pupil under 16."
+        ),
     )
     history = HistoricalRecords()
 

@@ -40,7 +40,8 @@ def school_detail(request, slug):
     )
     today = timezone.localdate()
     groups = (
-        ClassGroup.objects.filter(school=school, school_year=school_year_of(today))
+        # Everyone with access to the school sees its group names; pupil lists stay scoped.
+        school.groups.filter(school_year=school_year_of(today))
         .annotate(
             pupil_count=Count(
                 "pupils",
@@ -51,9 +52,7 @@ def school_detail(request, slug):
         .order_by("name")
     )
     visible_groups = set(
-        ClassGroup.objects.for_user(request.user)
-        .filter(school=school)
-        .values_list("pk", flat=True)
+        ClassGroup.objects.for_user(request.user).filter(school=school).values_list("pk", flat=True)
     )
     councils = (
         Council.objects.for_user(request.user)
@@ -65,13 +64,15 @@ def school_detail(request, slug):
         "groups": groups,
         "visible_groups": visible_groups,
         "councils": councils,
-        "pupil_count": Pupil.objects.filter(school=school).enrolled_on(today).count(),
+        "pupil_count": school.pupils.enrolled_on(today).count(),
     }
     return render(request, "schools/school_detail.html", context)
 
 
 def group_detail(request, pk):
-    group = get_object_or_404(ClassGroup.objects.for_user(request.user).select_related("school"), pk=pk)
+    group = get_object_or_404(
+        ClassGroup.objects.for_user(request.user).select_related("school"), pk=pk
+    )
     today = timezone.localdate()
     pupils = [
         {
