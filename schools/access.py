@@ -193,3 +193,25 @@ def reach_for_request(request) -> Reach:
     if not hasattr(request, "_reach"):
         request._reach = reach(request.user)
     return request._reach
+
+
+def protocol_filter(user) -> Q:
+    """Condition on Protocol: the protocols of the schools and councils `user` is part of.
+
+    Anyone, logged in or not, reads adopted versions through the public pages; this is
+    about the working copies (drafts, procedure) inside the portal.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    today = timezone.localdate()
+    schools = School.objects.filter(pk__in=school_ids(user))
+    seats = CouncilMember.objects.filter(_active(today), user_id=user.pk)
+    return (
+        Q(school__in=schools)
+        | Q(school__isnull=True, stichting__in=schools.values("stichting"))
+        | Q(school__in=seats.filter(council__school__isnull=False).values("council__school"))
+        | Q(
+            school__isnull=True,
+            stichting__in=seats.filter(council__school__isnull=True).values("council__stichting"),
+        )
+    )
