@@ -802,3 +802,17 @@ def result_text(result: ImportResult) -> str:
     for section in result.sections:
         parts += [section.heading, _plain(section.body)]
     return "\n\n".join(part for part in parts if part)
+
+
+def import_file(name: str, data: bytes) -> ImportResult:
+    """Import a .txt (UTF-8, or Windows-1252 as Word saves it) or .docx file by its name."""
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if suffix == "docx":
+        return import_docx(data)
+    if suffix == "txt":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="strict")
+        return import_text(text)
+    raise ValueError("Only .txt and .docx files can be imported.")

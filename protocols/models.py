@@ -125,7 +125,6 @@ class ProtocolVersion(models.Model):
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True, editable=False)
     effective_date = models.DateField(_("in force from"), null=True, blank=True, editable=False)
     evaluation_date = models.DateField(_("evaluation date"), null=True, blank=True, editable=False)
-    pdf = models.FileField(_("stored PDF"), upload_to="protocols/", blank=True, editable=False)
 
     objects = ProtocolVersionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -220,3 +219,40 @@ class ProcedureRecord(models.Model):
 
     def __str__(self):
         return self.text
+
+
+def _pdf_path(instance, filename):
+    school = instance.school.slug if instance.school_id else "bestuur"
+    return f"protocols/{instance.version.protocol_id}/v{instance.version.number}-{school}.pdf"
+
+
+class StoredPdf(models.Model):
+    """The PDF of an adopted version, rendered once (per school for a board-wide model)."""
+
+    version = models.ForeignKey(
+        ProtocolVersion, on_delete=models.CASCADE, related_name="pdfs", verbose_name=_("version")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("school")
+    )
+    file = models.FileField(_("file"), upload_to=_pdf_path)
+    rendered_at = models.DateTimeField(_("rendered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored PDF")
+        verbose_name_plural = _("stored PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "school"],
+                condition=Q(school__isnull=False),
+                name="one_pdf_per_version_and_school",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(school__isnull=True),
+                name="one_board_pdf_per_version",
+            ),
+        ]
+
+    def __str__(self):
+        return self.file.name

@@ -1,0 +1,36 @@
+"""Protocol text to HTML: a small, safe Markdown subset with school placeholders filled."""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+# CommonMark without raw HTML (it is escaped, never passed through), plus footnotes.
+_markdown = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False})
+    .disable(["image", "html_inline", "html_block"])
+    .use(footnote_plugin)
+)
+
+PLACEHOLDER = re.compile(r"\[(naam school|Naam school|NAAM SCHOOL)\]")
+
+
+def fill_placeholders(text: str, school_name: str | None) -> str:
+    """Replace `[naam school]` and its variants with the school's name, when there is one."""
+    if not school_name:
+        return text
+    return PLACEHOLDER.sub(lambda _match: school_name, text)
+
+
+def render_body(body: str, *, school_name: str | None = None, prefix: str = "") -> SafeString:
+    """HTML for a section body; `prefix` keeps footnote ids unique when sections share a page."""
+    env = {"docId": prefix} if prefix else {}
+    html = _markdown.render(fill_placeholders(body, school_name), env)
+    return mark_safe(html)  # noqa: S308 (markdown-it escapes all text; raw HTML is disabled)
+
+
+def render_text(text: str, *, school_name: str | None = None) -> str:
+    """A heading or title with placeholders filled, escaped."""
+    return escape(fill_placeholders(text, school_name))
