@@ -18,5 +18,6 @@ urlpatterns = [
     # Visitors choose their language before logging in too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
+    path("", include("protocols.urls")),
     path("", include("schools.urls")),
 ]

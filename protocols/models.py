@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -77,10 +77,15 @@ class ProtocolVersionQuerySet(models.QuerySet):
         """Versions of the protocols `user` may work with (see `Protocol.objects.for_user`)."""
         return self.filter(protocol__in=Protocol.objects.for_user(user))
 
-    def adopted(self):
+    def public(self):
+        """Versions anyone may read without logging in: adopted ones, current or superseded."""
         return self.filter(
             status__in=[ProtocolVersion.Status.ADOPTED, ProtocolVersion.Status.SUPERSEDED]
         )
+
+    def applying_to(self, school: School):
+        """Versions of the protocols that apply to `school`."""
+        return self.filter(protocol__in=Protocol.objects.applying_to(school))
 
 
 class ProtocolVersion(models.Model):
@@ -256,3 +261,16 @@ class StoredPdf(models.Model):
 
     def __str__(self):
         return self.file.name
+
+
+def has_adopted_protocol() -> Exists:
+    """Condition on School: an adopted protocol applies to it (its own or a board-wide one)."""
+    adopted = ProtocolVersion.objects.filter(status=ProtocolVersion.Status.ADOPTED)
+    board_wide = adopted.filter(
+        protocol__school__isnull=True, protocol__stichting=OuterRef("stichting")
+    )
+    return (
+        Exists(adopted.filter(protocol__school=OuterRef("pk")))
+        | Exists(board_wide.filter(protocol__applies_to=OuterRef("pk")))
+        | Exists(board_wide.filter(protocol__applies_to__isnull=True))
+    )

@@ -96,6 +96,10 @@ class SchoolQuerySet(models.QuerySet):
 
         return self.filter(pk__in=access.school_ids(user, roles))
 
+    def public(self):
+        """Schools as anyone may see them, without logging in: a name is public information."""
+        return self.all()
+
 
 class School(models.Model):
     class Sector(models.TextChoices):

@@ -127,3 +127,30 @@ class CouncilMemberFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     geleding = CouncilMember.Geleding.PARENTS
     start_date = date(2024, 8, 1)
+
+
+class ProtocolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "protocols.Protocol"
+
+    stichting = factory.SubFactory(StichtingFactory)
+    school = None
+    title = "Protocol sociale media"
+
+
+class ProtocolVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "protocols.ProtocolVersion"
+
+    protocol = factory.SubFactory(ProtocolFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "protocols.Section"
+
+    version = factory.SubFactory(ProtocolVersionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"Paragraaf {n}")
+    body = "Tekst van de paragraaf."

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from protocols import views
+
+app_name = "protocols"
+urlpatterns = [
+    # Public, without login: the adopted protocol of a school (linked from the schoolgids).
+    path("protocol/", views.public_index, name="public_index"),
+    path("protocol/<slug:slug>/", views.public_school, name="public_school"),
+    path("protocol/<slug:slug>/pdf/", views.public_pdf, name="public_pdf"),
+    path("protocol/<slug:slug>/versie/<int:pk>/", views.public_school, name="public_version"),
+    path("protocol/<slug:slug>/versie/<int:pk>/pdf/", views.public_pdf, name="public_version_pdf"),
+    # Inside the portal.
+    path("protocollen/", views.protocol_list, name="protocol_list"),
+    path("protocollen/versies/<int:pk>/", views.version_detail, name="version_detail"),
+]

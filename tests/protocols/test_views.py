@@ -1,0 +1,179 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from protocols.models import ProtocolVersion
+from tests.factories import (
+    GuardianFactory,
+    ProtocolFactory,
+    ProtocolVersionFactory,
+    PupilFactory,
+    SchoolFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+Status = ProtocolVersion.Status
+
+
+def adopted(protocol, **kwargs):
+    """An adopted version; the workflow module will own this transition."""
+    version = ProtocolVersionFactory(protocol=protocol, **kwargs)
+    version.status = Status.ADOPTED
+    version.adopted_on = date(2026, 2, 23)
+    version.evaluation_date = date(2028, 2, 23)
+    version.save()
+    return version
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+
+def test_public_index_lists_schools_with_an_adopted_protocol_only(client, school):
+    board = ProtocolFactory(stichting=school.stichting)
+    adopted(board)
+    sibling = SchoolFactory(stichting=school.stichting)  # covered by the board-wide protocol
+    own = SchoolFactory()
+    adopted(ProtocolFactory(stichting=own.stichting, school=own))
+    drafted = SchoolFactory()
+    ProtocolVersionFactory(protocol=ProtocolFactory(stichting=drafted.stichting, school=drafted))
+    response = client.get(reverse("protocols:public_index"))
+    assert set(response.context["schools"]) == {school, sibling, own}
+
+
+def test_public_index_respects_the_schools_a_board_protocol_applies_to(client, school):
+    other = SchoolFactory(stichting=school.stichting)
+    protocol = ProtocolFactory(stichting=school.stichting)
+    protocol.applies_to.set([school])
+    adopted(protocol)
+    response = client.get(reverse("protocols:public_index"))
+    assert (school in response.context["schools"], other in response.context["schools"]) == (
+        True,
+        False,
+    )
+
+
+def test_public_school_fills_placeholders_and_adds_the_addendum(client, school):
+    version = adopted(ProtocolFactory(stichting=school.stichting, title="Protocol [naam school]"))
+    SectionFactory(version=version, heading="Inleiding", body="Trots op [naam school].")
+    SectionFactory(version=version, heading="Onze afspraak", body="Eigen tekst.", school=school)
+    SectionFactory(version=version, heading="Andermans", body="Niet tonen.", school=SchoolFactory())
+    html = client.get(reverse("protocols:public_school", args=[school.slug])).content.decode()
+    assert f"Protocol {school.name}" in html
+    assert f"Trots op {school.name}." in html
+    assert (f"Aanvulling van {school.name}" in html, "Eigen tekst." in html) == (True, True)
+    assert "Niet tonen." not in html
+
+
+def test_public_school_shows_adoption_and_evaluation_dates(client, school):
+    adopted(ProtocolFactory(stichting=school.stichting, school=school))
+    html = client.get(reverse("protocols:public_school", args=[school.slug])).content.decode()
+    assert ("23-02-2026" in html, "23-02-2028" in html) == (True, True)
+
+
+def test_public_school_without_adopted_protocol_says_so(client, school):
+    ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting, school=school))
+    response = client.get(reverse("protocols:public_school", args=[school.slug]))
+    assert response.status_code == 200
+    assert "heeft nog geen vastgesteld protocol sociale media" in response.content.decode()
+
+
+def test_public_school_never_shows_a_draft(client, school):
+    protocol = ProtocolFactory(stichting=school.stichting, school=school)
+    adopted(protocol)
+    draft = ProtocolVersionFactory(protocol=protocol)
+    SectionFactory(version=draft, body="Geheim concept.")
+    url = reverse("protocols:public_version", args=[school.slug, draft.pk])
+    assert client.get(url).status_code == 404
+    page = client.get(reverse("protocols:public_school", args=[school.slug])).content.decode()
+    assert "Geheim concept." not in page
+
+
+def test_public_school_links_older_adopted_versions(client, school):
+    protocol = ProtocolFactory(stichting=school.stichting, school=school)
+    old = adopted(protocol)
+    old.status = Status.SUPERSEDED
+    old.save()
+    adopted(protocol)
+    html = client.get(reverse("protocols:public_school", args=[school.slug])).content.decode()
+    assert reverse("protocols:public_version", args=[school.slug, old.pk]) in html
+
+
+def test_public_version_of_another_schools_protocol_is_404(client, school):
+    other = SchoolFactory()
+    version = adopted(ProtocolFactory(stichting=other.stichting, school=other))
+    url = reverse("protocols:public_version", args=[school.slug, version.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_public_pdf_without_adopted_protocol_is_404(client, school):
+    assert client.get(reverse("protocols:public_pdf", args=[school.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_public_school_query_count_is_constant(client, school, n, django_assert_num_queries):
+    version = adopted(ProtocolFactory(stichting=school.stichting, school=school))
+    SectionFactory.create_batch(n, version=version)
+    for _ in range(n):
+        old = adopted(ProtocolFactory(stichting=school.stichting, school=school))
+        old.status = Status.SUPERSEDED
+        old.save()
+    # school, versions, sections, procedure records
+    with django_assert_num_queries(4):
+        client.get(reverse("protocols:public_school", args=[school.slug]))
+
+
+# --- inside the portal ------------------------------------------------------------------------
+
+
+def test_protocol_list_shows_director_the_board_protocol_and_their_schools(
+    client, director, school
+):
+    board = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting)).protocol
+    own = ProtocolFactory(stichting=school.stichting, school=school, title="Eigen protocol")
+    ProtocolFactory(stichting=school.stichting, school=SchoolFactory(stichting=school.stichting))
+    ProtocolFactory()  # another stichting
+    client.force_login(director)
+    response = client.get(reverse("protocols:protocol_list"))
+    assert set(response.context["protocols"]) == {board, own}
+
+
+def test_protocol_list_is_empty_for_a_parent(client, school):
+    ProtocolFactory(stichting=school.stichting)
+    guardian = GuardianFactory(pupil=PupilFactory(school=school))
+    client.force_login(guardian.user)
+    assert list(client.get(reverse("protocols:protocol_list")).context["protocols"]) == []
+
+
+def test_version_detail_shows_a_draft_to_the_director(client, director, school):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    SectionFactory(version=version, heading="Inleiding", body="Conceptregel.")
+    client.force_login(director)
+    html = client.get(version.get_absolute_url()).content.decode()
+    assert ("Conceptregel." in html, "Concept" in html) == (True, True)
+
+
+def test_version_detail_is_404_for_outsider(client, outsider, school):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    client.force_login(outsider)
+    assert client.get(version.get_absolute_url()).status_code == 404
+
+
+def test_version_detail_is_404_for_parent(client, school):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    guardian = GuardianFactory(pupil=PupilFactory(school=school))
+    client.force_login(guardian.user)
+    assert client.get(version.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_protocol_list_query_count_is_constant(
+    client, director, school, n, django_assert_num_queries
+):
+    for _ in range(n):
+        ProtocolVersionFactory.create_batch(2, protocol=ProtocolFactory(stichting=school.stichting))
+    client.force_login(director)
+    # session, user, protocols, their versions, and the navigation's reach (six queries)
+    with django_assert_num_queries(10):
+        client.get(reverse("protocols:protocol_list"))
