@@ -13,4 +13,9 @@ urlpatterns = [
     # Inside the portal.
     path("protocollen/", views.protocol_list, name="protocol_list"),
     path("protocollen/versies/<int:pk>/", views.version_detail, name="version_detail"),
+    path(
+        "protocollen/versies/<int:pk>/verschil/<int:other_pk>/",
+        views.version_diff,
+        name="version_diff",
+    ),
 ]

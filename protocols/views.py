@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from protocols.diff import diff_sections
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
 from schools.models import School
 
@@ -80,3 +81,24 @@ def version_detail(request, pk):
     context = _school_view(version, version.protocol.school)
     context["other_versions"] = version.protocol.versions.exclude(pk=version.pk)
     return render(request, "protocols/version_detail.html", context)
+
+
+def version_diff(request, pk, other_pk):
+    """What changed from version `other_pk` to version `pk`: the first thing a council reads."""
+    versions = ProtocolVersion.objects.for_user(request.user).select_related("protocol")
+    version = get_object_or_404(versions, pk=pk)
+    other = get_object_or_404(versions.filter(protocol=version.protocol_id), pk=other_pk)
+    sections = {
+        v.pk: [(s.heading, s.body) for s in v.sections.all() if s.school_id is None]
+        for v in (version, other)
+    }
+    diff = diff_sections(sections[other.pk], sections[version.pk])
+    context = {
+        "version": version,
+        "other": other,
+        "diff": diff,
+        "words_added": sum(d.words_added for d in diff),
+        "words_removed": sum(d.words_removed for d in diff),
+        "versions": version.protocol.versions.exclude(pk=version.pk),
+    }
+    return render(request, "protocols/version_diff.html", context)

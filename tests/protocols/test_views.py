@@ -177,3 +177,50 @@ def test_protocol_list_query_count_is_constant(
     # session, user, protocols, their versions, and the navigation's reach (six queries)
     with django_assert_num_queries(10):
         client.get(reverse("protocols:protocol_list"))
+
+
+# --- diff -------------------------------------------------------------------------------------
+
+
+def test_version_diff_shows_words_added_and_removed(client, director, school):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    old = adopted(protocol)
+    SectionFactory(version=old, heading="Foto's", body="Geen foto's zonder toestemming.")
+    new = ProtocolVersionFactory(protocol=protocol)
+    SectionFactory(
+        version=new, heading="Foto's", body="Nooit foto's zonder schriftelijke toestemming."
+    )
+    client.force_login(director)
+    html = client.get(reverse("protocols:version_diff", args=[new.pk, old.pk])).content.decode()
+    assert "2 woorden toegevoegd" in html and "1 woord verwijderd" in html
+    assert '<span class="visually-hidden">[toegevoegd: </span>Nooit' in html
+
+
+def test_version_diff_with_a_version_of_another_protocol_is_404(client, director, school):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    foreign = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    client.force_login(director)
+    url = reverse("protocols:version_diff", args=[version.pk, foreign.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_version_diff_is_404_for_outsider(client, outsider, school):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    old, new = ProtocolVersionFactory(protocol=protocol), ProtocolVersionFactory(protocol=protocol)
+    client.force_login(outsider)
+    url = reverse("protocols:version_diff", args=[new.pk, old.pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_version_diff_query_count_is_constant(
+    client, director, school, n, django_assert_num_queries
+):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    old, new = ProtocolVersionFactory(protocol=protocol), ProtocolVersionFactory(protocol=protocol)
+    SectionFactory.create_batch(n, version=old)
+    SectionFactory.create_batch(n, version=new)
+    client.force_login(director)
+    # session, user, two versions, the sections of each, other versions, navigation (six)
+    with django_assert_num_queries(13):
+        client.get(reverse("protocols:version_diff", args=[new.pk, old.pk]))

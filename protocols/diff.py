@@ -1,0 +1,128 @@
+"""What changed between two versions: sections added, removed and moved, words per section.
+
+Pure functions over (heading, body) pairs, so the rule can be tested without a database.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["unchanged", "changed", "added", "removed"]
+_TOKEN = re.compile(r"\S+|\s+")
+
+
+@dataclass
+class Change:
+    """A run of words that stayed, was inserted or was deleted."""
+
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+@dataclass
+class SectionDiff:
+    heading: str
+    kind: Kind
+    moved: bool = False
+    heading_changes: list[Change] = field(default_factory=list)
+    body_changes: list[Change] = field(default_factory=list)
+
+    @property
+    def words_added(self) -> int:
+        return _count(self.heading_changes + self.body_changes, "insert")
+
+    @property
+    def words_removed(self) -> int:
+        return _count(self.heading_changes + self.body_changes, "delete")
+
+
+def _count(changes: list[Change], op: str) -> int:
+    return sum(len(c.text.split()) for c in changes if c.op == op)
+
+
+def word_diff(old: str, new: str) -> list[Change]:
+    """Word-level changes turning `old` into `new`; whitespace differences are ignored."""
+    a, b = old.split(), new.split()
+    changes: list[Change] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            changes.append(Change("delete", " ".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            changes.append(Change("insert", " ".join(b[j1:j2])))
+        if tag == "equal":
+            changes.append(Change("equal", " ".join(a[i1:i2])))
+    return changes
+
+
+def _match(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> dict[int, int]:
+    """Pair new sections with old ones: same heading first (in order), then same body."""
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+    for key in (0, 1):  # 0: heading, 1: body
+        for j, section in enumerate(new):
+            if j in pairs or not section[key].strip():
+                continue
+            for i, candidate in enumerate(old):
+                if i not in taken and candidate[key].strip() == section[key].strip():
+                    pairs[j] = i
+                    taken.add(i)
+                    break
+    return pairs
+
+
+def _moved(order: list[int]) -> set[int]:
+    """Old indices that are out of order: everything outside a longest increasing run."""
+    if not order:
+        return set()
+    best = [1] * len(order)
+    previous = [-1] * len(order)
+    for k in range(len(order)):
+        for m in range(k):
+            if order[m] < order[k] and best[m] + 1 > best[k]:
+                best[k], previous[k] = best[m] + 1, m
+    k = max(range(len(order)), key=best.__getitem__)
+    kept = set()
+    while k != -1:
+        kept.add(order[k])
+        k = previous[k]
+    return set(order) - kept
+
+
+def diff_sections(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[SectionDiff]:
+    """Compare two versions given as (heading, body) lists, in the new version's order.
+
+    Removed sections are listed where they stood in the old version.
+    """
+    pairs = _match(old, new)
+    moved = _moved([pairs[j] for j in range(len(new)) if j in pairs])
+    result: list[SectionDiff] = []
+    removed = [i for i in range(len(old)) if i not in pairs.values()]
+    for j, (heading, body) in enumerate(new):
+        # A removed section goes where it stood: before the next kept section that followed it.
+        following = next((pairs[k] for k in range(j, len(new)) if k in pairs), len(old))
+        while removed and removed[0] < following:
+            i = removed.pop(0)
+            result.append(
+                SectionDiff(old[i][0], "removed", body_changes=[Change("delete", old[i][1])])
+            )
+        if j not in pairs:
+            result.append(SectionDiff(heading, "added", body_changes=[Change("insert", body)]))
+            continue
+        i = pairs[j]
+        heading_changes = word_diff(old[i][0], heading)
+        body_changes = word_diff(old[i][1], body)
+        changed = any(c.op != "equal" for c in heading_changes + body_changes)
+        result.append(
+            SectionDiff(
+                heading,
+                "changed" if changed else "unchanged",
+                moved=i in moved,
+                heading_changes=heading_changes if changed else [],
+                body_changes=body_changes,
+            )
+        )
+    for i in removed:
+        result.append(SectionDiff(old[i][0], "removed", body_changes=[Change("delete", old[i][1])]))
+    return result
