@@ -11,7 +11,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -15,6 +15,23 @@ _markdown = (
 )
 
 PLACEHOLDER = re.compile(r"\[(naam school|Naam school|NAAM SCHOOL)\]")
+_DEFINITION = re.compile(r"^\[\^(\w+)\]:[ \t]*", re.M)
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def keep_unreferenced_notes(body: str) -> str:
+    """Turn footnote definitions nothing refers to into plain notes, so no text is lost.
+
+    Markdown drops such definitions; in the sources they are notes on the title.
+    """
+
+    def note(match: re.Match) -> str:
+        label = match.group(1)
+        if f"[^{label}]" in body.replace(match.group(0), "", 1):
+            return match.group(0)
+        return label.translate(_SUPERSCRIPT) + " "
+
+    return _DEFINITION.sub(note, body)
 
 
 def fill_placeholders(text: str, school_name: str | None) -> str:
@@ -27,7 +44,7 @@ def fill_placeholders(text: str, school_name: str | None) -> str:
 def render_body(body: str, *, school_name: str | None = None, prefix: str = "") -> SafeString:
     """HTML for a section body; `prefix` keeps footnote ids unique when sections share a page."""
     env = {"docId": prefix} if prefix else {}
-    html = _markdown.render(fill_placeholders(body, school_name), env)
+    html = _markdown.render(keep_unreferenced_notes(fill_placeholders(body, school_name)), env)
     return mark_safe(html)  # noqa: S308 (markdown-it escapes all text; raw HTML is disabled)
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from protocols import pdf
 from protocols.diff import diff_sections
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
 from schools.models import School
@@ -54,8 +55,6 @@ def public_pdf(request, slug, pk=None):
         version = versions.filter(status=ProtocolVersion.Status.ADOPTED).first()
         if version is None:
             raise Http404("No adopted protocol.")
-    from protocols import pdf  # TEMP: until protocols/pdf.py lands
-
     stored = pdf.stored_pdf(version, school=school)
     filename = f"{version.protocol.title} - {school.name} - versie {version.number}.pdf"
     return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=filename)

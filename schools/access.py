@@ -45,10 +45,14 @@ def school_ids(user, roles=None) -> QuerySet:
     grants = Membership.objects.filter(user=user)
     if roles is not None:
         grants = grants.filter(role__in=roles)
-    return School.objects.filter(
-        Q(pk__in=grants.filter(school__isnull=False).values("school"))
-        | Q(stichting__in=grants.filter(school__isnull=True).values("stichting"))
-    ).values("pk")
+    reach = Q(pk__in=grants.filter(school__isnull=False).values("school")) | Q(
+        stichting__in=grants.filter(school__isnull=True).values("stichting")
+    )
+    if roles is None or Role.STAFF in roles:
+        # Working at a school (a Staff record) is the staff role there, membership or not.
+        today = timezone.localdate()
+        reach |= Q(pk__in=Staff.objects.filter(_active(today), user=user).values("school"))
+    return School.objects.filter(reach).values("pk")
 
 
 def taught_group_ids(user) -> QuerySet:
@@ -150,6 +154,9 @@ class Reach:
         for m in self.memberships:
             for school in [m.school] if m.school else m.stichting.schools.all():
                 add(school, m.get_role_display())
+        for position in self.staff_positions:
+            if position.school_id not in found:
+                add(position.school, Role.STAFF.label)
         for seat in self.council_seats:
             if seat.council.school:
                 add(seat.council.school, seat.council.get_kind_display())

@@ -139,3 +139,16 @@ def test_reach_lists_each_school_once_with_all_roles(school, teacher):
     assert [(s, sorted(labels)) for s, labels in schools] == [
         (school, sorted(["Medewerker / leerkracht", "Ouder"]))
     ]
+
+
+def test_staff_record_without_membership_gives_the_staff_role(school, group):
+    user = StaffFactory(school=school, groups=[group]).user
+    assert (list(School.objects.for_user(user)), list(ClassGroup.objects.for_user(user))) == (
+        [school],
+        [group],
+    )
+
+
+def test_staff_record_is_not_a_director_role(school):
+    user = StaffFactory(school=school, function="directeur").user
+    assert list(School.objects.for_user(user, roles=[Role.DIRECTOR])) == []

@@ -212,3 +212,9 @@ def test_english_can_be_chosen(client, director):
     client.force_login(director)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Nothing is waiting for you." in client.get(reverse("schools:home")).content.decode()
+
+
+def test_not_found_page_is_dutch_and_leads_home(client, outsider, school):
+    client.force_login(outsider)
+    html = client.get(reverse("schools:school_detail", args=[school.slug])).content.decode()
+    assert ("Pagina niet gevonden" in html, reverse("schools:home") in html) == (True, True)

@@ -1,0 +1,172 @@
+"""Protocol versions as PDF (WeasyPrint); an adopted version's PDF is rendered once and stored."""
+
+import re
+
+import weasyprint
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from protocols.models import ProtocolVersion, Section, StoredPdf
+from protocols.rendering import render_body, render_text
+from schools.models import School
+
+# markdown-it's footnote output (see protocols.rendering): references in the text, definitions
+# in a list at the end of the body. We move each definition to its first reference and let
+# WeasyPrint float it to the bottom of that page (`float: footnote` in print.css).
+_FOOTNOTE_LIST = re.compile(
+    r'<hr class="footnotes-sep" />\s*<section class="footnotes">\s*'
+    r'<ol class="footnotes-list">(?P<items>.*?)</ol>\s*</section>\s*',
+    re.S,
+)
+_FOOTNOTE_ITEM = re.compile(
+    r'<li id="(?P<id>fn-[^"]+)" class="footnote-item">(?P<text>.*?)</li>', re.S
+)
+_FOOTNOTE_REF = re.compile(
+    r'<sup class="footnote-ref"><a href="#(?P<id>fn-[^"]+)" id="fnref-[^":]+(?P<again>:\d+)?">'
+    r".*?</a></sup>"
+)
+_BACKREF = re.compile(r'\s*<a href="#fnref-[^"]+" class="footnote-backref">.*?</a>')
+_DEFINITION = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)\n?", re.M)
+
+
+def _refuse_network(url: str, *args, **kwargs) -> dict:
+    """WeasyPrint URL fetcher that only resolves `data:` URLs, so rendering never goes online."""
+    if url.startswith("data:"):
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"PDF rendering does not fetch {url!r}.")
+
+
+def _note_html(text: str) -> str:
+    """A footnote's paragraphs as inline HTML, so it fits in a floated span."""
+    text = re.sub(r"</p>\s*<p>", "<br>", text.strip())
+    return text.removeprefix("<p>").removesuffix("</p>").strip()
+
+
+def _inline_footnotes(html: str) -> SafeString:
+    """Put each footnote text at its first reference, as a `.footnote` span for CSS to float."""
+    found = _FOOTNOTE_LIST.search(html)
+    if not found:
+        return mark_safe(html)  # noqa: S308 (render_body's output, unchanged)
+    notes = {
+        item.group("id"): _note_html(_BACKREF.sub("", item.group("text")))
+        for item in _FOOTNOTE_ITEM.finditer(found.group("items"))
+    }
+
+    def reference(match: re.Match[str]) -> str:
+        note_id = match.group("id")
+        if match.group("again") or note_id not in notes:
+            # A second reference to the same note repeats its number (see print.css).
+            return f'<a class="footnote-again" href="#{note_id}"></a>'
+        return f'<span class="footnote" id="{note_id}">{notes[note_id]}</span>'
+
+    rest = html[: found.start()] + html[found.end() :]
+    return mark_safe(_FOOTNOTE_REF.sub(reference, rest))  # noqa: S308 (only our own tags added)
+
+
+def _split_title_notes(body: str) -> tuple[str, list[str]]:
+    """`body` without the footnote definitions nothing in it refers to, and those notes."""
+    # The importer puts a note on the title (seed 002) in the first section, unreferenced;
+    # markdown-it drops such definitions, so the PDF prints them as notes on the title.
+    notes = []
+
+    def take(match: re.Match[str]) -> str:
+        if f"[^{match.group('label')}]" in _DEFINITION.sub("", body):
+            return match.group(0)
+        notes.append(match.group("text"))
+        return ""
+
+    return _DEFINITION.sub(take, body), notes
+
+
+def _approval_rows(version: ProtocolVersion, body_text: str) -> list[dict]:
+    """Rows of the approval table; `source` is the wording when the row alone loses some."""
+    rows = []
+    for record in version.procedure_records.all():
+        outcome = record.outcome
+        if not record.date and outcome.lower() in {"nvt", "n.v.t."}:
+            outcome = "n.v.t."  # the sources write "nvt"; the table spells it out
+        date = record.date.strftime("%d-%m-%Y") if record.date else ""
+        row_text = " ".join(filter(None, [record.step, record.outcome, date]))
+        # Seed 001's "besproken op het CDO van ..." is a sentence of the text: print it once.
+        said = record.text == row_text or record.text in body_text
+        source = "" if said else record.text
+        rows.append(
+            {"step": record.step, "outcome": outcome, "date": record.date, "source": source}
+        )
+    return rows
+
+
+def _school_for(version: ProtocolVersion, school: School | None) -> School | None:
+    """The school a PDF is for: a school's own protocol is always for that school."""
+    protocol = version.protocol
+    if protocol.school_id:
+        if school is not None and school.pk != protocol.school_id:
+            raise ValueError(f"This protocol belongs to another school than {school.slug}.")
+        return protocol.school
+    if school is not None and school.stichting_id != protocol.stichting_id:
+        raise ValueError(f"School {school.slug} does not belong to this protocol's stichting.")
+    return school
+
+
+def render_version_pdf(version: ProtocolVersion, *, school: School | None = None) -> bytes:
+    """The PDF of `version`, for one school (placeholders filled, its addendum) or board-wide."""
+    school = _school_for(version, school)
+    school_name = school.name if school else None
+    sections = list(version.sections.all())
+    board = [s for s in sections if s.school_id is None]
+    addendum = [s for s in sections if school and s.school_id == school.pk]
+    title_notes: list[str] = []
+
+    def section_context(section: Section) -> dict:
+        body, notes = _split_title_notes(section.body)
+        title_notes.extend(_note_html(render_body(note, school_name=school_name)) for note in notes)
+        # The prefix keeps footnote ids unique across sections.
+        html = render_body(body, school_name=school_name, prefix=f"s{section.position}")
+        return {
+            "anchor": f"section-{section.position}",
+            "heading": render_text(section.heading, school_name=school_name),
+            "audience": section.get_audience_display() if section.audience else "",
+            "body": _inline_footnotes(html),
+        }
+
+    # The PDF is an official Dutch document whatever language the person asking for it uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "version": version,
+            "stichting": version.protocol.stichting,
+            "school": school,
+            "title": render_text(version.protocol.title, school_name=school_name),
+            "approval_rows": _approval_rows(version, "\n".join(s.body for s in board)),
+            "sections": [section_context(s) for s in board],
+            "addendum": [section_context(s) for s in addendum],
+            "title_notes": [mark_safe(note) for note in title_notes],  # noqa: S308 (render_body)
+        }
+        html = render_to_string("protocols/pdf/version.html", context)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
+    # Drafts are not archival; final versions are stored, so they are written as PDF/A.
+    return document.write_pdf(pdf_variant="pdf/a-3b" if version.is_final else None)
+
+
+def stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> StoredPdf:
+    """The stored PDF of a final version, rendered and saved on first use; ValueError otherwise."""
+    if not version.is_final:
+        raise ValueError("Only an adopted or superseded version has a stored PDF.")
+    school = _school_for(version, school)
+    existing = StoredPdf.objects.filter(version=version, school=school).first()
+    if existing:
+        return existing
+    pdf = render_version_pdf(version, school=school)
+    stored = StoredPdf(version=version, school=school)
+    stored.file.save("version.pdf", ContentFile(pdf), save=False)  # named by upload_to
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError:
+        # Another request stored it first: serve theirs and drop our copy of the file.
+        stored.file.delete(save=False)
+        return StoredPdf.objects.get(version=version, school=school)
+    return stored
