@@ -47,20 +47,29 @@ def load_demo(data: dict, *, today: date) -> DemoSummary:
         raise ValidationError(problems)
     created = Counter()
     users = {person["email"]: _user(person, created) for person in _people(data)}
-    group_count = pupil_count = 0
     for org in data["organisations"]:
-        stichting = _get_or_create(
-            Stichting, f"organisation {org['slug']}", created, {"name": org["name"]},
+        stichting, _ = _get_or_create(
+            Stichting,
+            f"organisation {org['slug']}",
+            created,
+            {"name": org["name"]},
             slug=org["slug"],
         )
         for email in org.get("board", []):
             _get_or_create(
-                Membership, f"board member {email}", created,
-                user=users[email], role=Role.BOARD, stichting=stichting, school=None,
+                Membership,
+                f"board member {email}",
+                created,
+                user=users[email],
+                role=Role.BOARD,
+                stichting=stichting,
+                school=None,
             )
         for school_data in org["schools"]:
-            school = _get_or_create(
-                School, f"school {school_data['slug']}", created,
+            school, _ = _get_or_create(
+                School,
+                f"school {school_data['slug']}",
+                created,
                 {
                     "stichting": stichting,
                     "name": school_data["name"],
@@ -71,103 +80,134 @@ def load_demo(data: dict, *, today: date) -> DemoSummary:
                 slug=school_data["slug"],
             )
             groups = _load_groups(school, school_data, users, created, today=today)
-            group_count += len(groups)
-            pupil_count += sum(len(group["pupils"]) for group in school_data["groups"])
             _load_staff(school, school_data, users, groups, created)
             if "mr" in school_data:
-                _load_council(Council.Kind.MR, stichting, school, school_data["mr"], users, created)
+                _load_council(stichting, school, school_data["mr"], users, created)
         if "gmr" in org:
-            _load_council(Council.Kind.GMR, stichting, None, org["gmr"], users, created)
+            _load_council(stichting, None, org["gmr"], users, created)
+    schools = [school for org in data["organisations"] for school in org["schools"]]
+    groups = [group for school in schools for group in school["groups"]]
     return DemoSummary(
         organisations=len(data["organisations"]),
-        schools=sum(len(org["schools"]) for org in data["organisations"]),
-        groups=group_count,
-        pupils=pupil_count,
+        schools=len(schools),
+        groups=len(groups),
+        pupils=sum(len(group["pupils"]) for group in groups),
         accounts=len(users),
         created=sum(created.values()),
     )
 
 
 def _load_groups(school, school_data, users, created, *, today) -> dict[str, ClassGroup]:
-    """This year's groups of `school` with their pupils and guardians, by group name."""
+    """This school year's groups of `school` with their pupils and guardians, by name."""
     groups = {}
     for group_data in school_data["groups"]:
-        name = group_data["name"]
-        group = _get_or_create(
-            ClassGroup, f"group {name} of {school.slug}", created,
-            school=school, school_year=school_year_of(today), name=name,
+        group, _ = _get_or_create(
+            ClassGroup,
+            f"group {group_data['name']} of {school.slug}",
+            created,
+            school=school,
+            school_year=school_year_of(today),
+            name=group_data["name"],
         )
-        groups[name] = group
+        groups[group.name] = group
         for pupil_data in group_data["pupils"]:
             label = f"pupil {pupil_data['first_name']} {pupil_data['last_name']} of {school.slug}"
+            # Ages are relative to the load day, so who is under 16 stays as documented.
             birth_date = _years_months_before(today, pupil_data["age"], pupil_data["months"])
             account = pupil_data.get("account")
-            pupil = _get_or_create(
-                Pupil, label, created,
+            pupil, _ = _get_or_create(
+                Pupil,
+                label,
+                created,
                 {
                     "group": group,
                     "birth_date": birth_date,
                     "start_date": _start_date(school.sector, birth_date),
                     "user": users[account] if account else None,
                 },
-                school=school, first_name=pupil_data["first_name"],
+                school=school,
+                first_name=pupil_data["first_name"],
                 last_name=pupil_data["last_name"],
             )
             for guardian in pupil_data.get("guardians", []):
                 _get_or_create(
-                    Guardian, f"guardian {guardian['person']} of {label}", created,
+                    Guardian,
+                    f"guardian {guardian['person']} of {label}",
+                    created,
                     {
                         "relation": guardian.get("relation", Guardian.Relation.PARENT),
                         "has_gezag": guardian["gezag"],
                     },
-                    user=users[guardian["person"]], pupil=pupil,
+                    user=users[guardian["person"]],
+                    pupil=pupil,
                 )
     return groups
 
 
 def _load_staff(school, school_data, users, groups, created) -> None:
-    """Staff records of `school` with their groups, and the memberships that let them log in."""
+    """Staff of `school` with the groups they teach, and the memberships that let them in."""
     for staff_data in school_data.get("staff", []):
         user = users[staff_data["person"]]
         label = f"staff member {staff_data['person']} of {school.slug}"
         for role in staff_data.get("roles", [Role.STAFF]):
             _get_or_create(
-                Membership, label, created,
-                user=user, role=role, stichting=school.stichting, school=school,
+                Membership,
+                label,
+                created,
+                user=user,
+                role=role,
+                stichting=school.stichting,
+                school=school,
             )
-        if not Staff.objects.filter(user=user, school=school).exists():
-            staff = _get_or_create(
-                Staff, label, created,
-                {
-                    "function": staff_data["function"],
-                    "start_date": date.fromisoformat(staff_data["since"]),
-                },
-                user=user, school=school,
-            )
+        staff, new = _get_or_create(
+            Staff,
+            label,
+            created,
+            {
+                "function": staff_data["function"],
+                "start_date": date.fromisoformat(staff_data["since"]),
+            },
+            user=user,
+            school=school,
+        )
+        if new:
             staff.groups.set([groups[name] for name in staff_data.get("groups", [])])
 
 
-def _load_council(kind, stichting, school, council_data, users, created) -> None:
-    council = _get_or_create(
-        Council, f"{kind.upper()} {council_data['name']}", created, {"name": council_data["name"]},
-        kind=kind, stichting=stichting, school=school,
+def _load_council(stichting, school, council_data, users, created) -> None:
+    """An MR (with `school`) or GMR (without) and its members."""
+    kind = Council.Kind.MR if school else Council.Kind.GMR
+    council, _ = _get_or_create(
+        Council,
+        f"council {council_data['name']}",
+        created,
+        {"name": council_data["name"]},
+        kind=kind,
+        stichting=stichting,
+        school=school,
     )
     for member in council_data["members"]:
         _get_or_create(
-            CouncilMember, f"member {member['person']} of {council_data['name']}", created,
+            CouncilMember,
+            f"member {member['person']} of {council.name}",
+            created,
             {
                 "geleding": member["geleding"],
                 "start_date": date.fromisoformat(council_data["since"]),
             },
-            council=council, user=users[member["person"]],
+            council=council,
+            user=users[member["person"]],
         )
 
 
 def _user(person: dict, created: Counter) -> User:
+    """The demo person's account, with password "demo" when new."""
     user = User.objects.filter(email__iexact=person["email"]).first()
     if user is not None:
         return user
-    user = User(email=person["email"], first_name=person["first_name"], last_name=person["last_name"])
+    user = User(
+        email=person["email"], first_name=person["first_name"], last_name=person["last_name"]
+    )
     user.set_password(DEMO_PASSWORD)
     _validate_and_save(user, f"person {person['email']}")
     created[User] += 1
@@ -175,17 +215,18 @@ def _user(person: dict, created: Counter) -> User:
 
 
 def _get_or_create(model, label: str, created: Counter, defaults: dict | None = None, **lookup):
-    """The row matching `lookup`, else a new one, validated first; existing rows never change."""
+    """(row matching `lookup`, False), else (new validated row, True); never changes a row."""
     obj = model.objects.filter(**lookup).first()
     if obj is not None:
-        return obj
+        return obj, False
     obj = model(**lookup, **(defaults or {}))
     _validate_and_save(obj, label)
     created[model] += 1
-    return obj
+    return obj, True
 
 
 def _validate_and_save(obj, label: str) -> None:
+    """full_clean() then save(); a failure names the demo item it came from."""
     try:
         obj.full_clean()
     except ValidationError as error:
@@ -219,95 +260,102 @@ def _people(data: dict) -> list[dict]:
 
 
 def _demo_problems(data: dict) -> list[str]:
-    """What is wrong in the demo data: unknown references and duplicate natural keys."""
+    """What is wrong in the demo data: unknown references, duplicate keys, misplaced members."""
     problems = []
-    emails = Counter(person["email"] for person in _people(data))
-    problems += [f"Person {email} is listed {n} times." for email, n in emails.items() if n > 1]
-    problems += [f"Write e-mail {email} in lower case." for email in emails if email != email.lower()]
-
-    def check_person(email, where):
-        if email not in emails:
-            problems.append(f"{where}: unknown person {email}.")
-
-    def check_unique(keys, what):
-        problems.extend(f"{what} {key} occurs twice." for key, n in Counter(keys).items() if n > 1)
-
+    emails = [person["email"] for person in _people(data)]
+    known = set(emails)
+    _duplicates(problems, "Person", emails)
+    problems += [
+        f"Write e-mail {email} in lower case." for email in emails if email != email.lower()
+    ]
     orgs = data["organisations"]
     schools = [school for org in orgs for school in org["schools"]]
-    check_unique([org["slug"] for org in orgs], "Organisation")
-    check_unique([school["slug"] for school in schools], "School")
-    check_unique([school["brin"] for school in schools], "BRIN")
+    _duplicates(problems, "Organisation", [org["slug"] for org in orgs])
+    _duplicates(problems, "School", [school["slug"] for school in schools])
+    _duplicates(problems, "BRIN", [school["brin"] for school in schools])
     for org in orgs:
-        for email in org.get("board", []):
-            check_person(email, f"Board of {org['slug']}")
-        # Who may sit in which geleding of the GMR: people of any school of the stichting.
+        _unknown_people(problems, f"Board of {org['slug']}", org.get("board", []), known)
+        # GMR seats are open to the parents, staff and pupils of every school of the stichting.
         org_seats = {geleding: set() for geleding in CouncilMember.Geleding.values}
         for school in org["schools"]:
-            seats = _school_problems(school, check_person, check_unique, problems)
+            seats = _school_problems(problems, school, known)
             for geleding, people in seats.items():
                 org_seats[geleding] |= people
             if "mr" in school:
-                _council_problems(school["mr"], seats, check_person, check_unique, problems)
+                _council_problems(problems, school["mr"], seats, known)
         if "gmr" in org:
-            _council_problems(org["gmr"], org_seats, check_person, check_unique, problems)
+            _council_problems(problems, org["gmr"], org_seats, known)
     return problems
 
 
-def _school_problems(school, check_person, check_unique, problems) -> dict[str, set[str]]:
+def _school_problems(problems: list, school: dict, known: set) -> dict[str, set[str]]:
     """Check one school's groups, pupils and staff; return who may sit in each geleding."""
     where = f"School {school['slug']}"
     seats = {geleding: set() for geleding in CouncilMember.Geleding.values}
-    check_unique([group["name"] for group in school["groups"]], f"{where}: group")
+    _duplicates(problems, f"{where}: group", [group["name"] for group in school["groups"]])
     pupils = [pupil for group in school["groups"] for pupil in group["pupils"]]
-    check_unique(
-        [f"{pupil['first_name']} {pupil['last_name']}" for pupil in pupils], f"{where}: pupil"
+    _duplicates(
+        problems, f"{where}: pupil", [f"{p['first_name']} {p['last_name']}" for p in pupils]
     )
     for pupil in pupils:
         name = f"{where}: pupil {pupil['first_name']} {pupil['last_name']}"
         if pupil["age"] < ENTRY_AGE.get(school["sector"], 0) or pupil["months"] not in range(12):
             problems.append(f"{name}: age {pupil['age']} and {pupil['months']} months won't do.")
+        guardians = [guardian["person"] for guardian in pupil.get("guardians", [])]
+        _duplicates(problems, f"{name}: guardian", guardians)
+        _unknown_people(problems, name, guardians, known)
+        seats[CouncilMember.Geleding.PARENTS].update(guardians)
         if "account" in pupil:
-            check_person(pupil["account"], name)
+            _unknown_people(problems, name, [pupil["account"]], known)
             seats[CouncilMember.Geleding.PUPILS].add(pupil["account"])
-        check_unique([guardian["person"] for guardian in pupil.get("guardians", [])], name)
-        for guardian in pupil.get("guardians", []):
-            check_person(guardian["person"], name)
-            seats[CouncilMember.Geleding.PARENTS].add(guardian["person"])
-    check_unique([staff["person"] for staff in school.get("staff", [])], f"{where}: staff")
+    staff = school.get("staff", [])
+    _duplicates(problems, f"{where}: staff member", [member["person"] for member in staff])
     group_names = {group["name"] for group in school["groups"]}
-    for staff in school.get("staff", []):
-        name = f"{where}: staff member {staff['person']}"
-        check_person(staff["person"], name)
-        problems.extend(
-            f"{name}: unknown group {group}." for group in staff.get("groups", [])
+    for member in staff:
+        name = f"{where}: staff member {member['person']}"
+        _unknown_people(problems, name, [member["person"]], known)
+        problems += [
+            f"{name}: unknown group {group}."
+            for group in member.get("groups", [])
             if group not in group_names
-        )
-        problems.extend(
-            f"{name}: unknown role {role}." for role in staff.get("roles", [])
+        ]
+        problems += [
+            f"{name}: unknown role {role}."
+            for role in member.get("roles", [])
             if role not in Role.values
-        )
-        _check_date(staff["since"], name, problems)
-        seats[CouncilMember.Geleding.STAFF].add(staff["person"])
+        ]
+        _check_date(problems, name, member["since"])
+        seats[CouncilMember.Geleding.STAFF].add(member["person"])
     return seats
 
 
-def _council_problems(council, seats, check_person, check_unique, problems) -> None:
-    """Members must exist and belong to their geleding: parents, staff or pupils of the schools."""
+def _council_problems(problems: list, council: dict, seats: dict, known: set) -> None:
+    """Each member must be a parent, staff member or pupil of the council's school(s)."""
     where = f"Council {council['name']}"
-    _check_date(council["since"], where, problems)
-    check_unique([member["person"] for member in council["members"]], f"{where}: member")
-    for member in council["members"]:
-        check_person(member["person"], where)
-        if member["geleding"] not in seats:
-            problems.append(f"{where}: unknown geleding {member['geleding']}.")
-        elif member["person"] not in seats[member["geleding"]]:
+    _check_date(problems, where, council["since"])
+    members = council["members"]
+    _duplicates(problems, f"{where}: member", [member["person"] for member in members])
+    _unknown_people(problems, where, [member["person"] for member in members], known)
+    for member in members:
+        person, geleding = member["person"], member["geleding"]
+        if geleding not in seats:
+            problems.append(f"{where}: {person} has unknown geleding {geleding}.")
+        elif person in known and person not in seats[geleding]:
             problems.append(
-                f"{where}: {member['person']} is not one of the {member['geleding']} "
-                f"of its school(s), so cannot sit in that geleding."
+                f"{where}: {person} sits for the {geleding} but is none of its school(s)' "
+                f"{geleding}."
             )
 
 
-def _check_date(value, where, problems) -> None:
+def _duplicates(problems: list, what: str, keys: list) -> None:
+    problems += [f"{what} {key} occurs {n} times." for key, n in Counter(keys).items() if n > 1]
+
+
+def _unknown_people(problems: list, where: str, emails: list, known: set) -> None:
+    problems += [f"{where}: unknown person {email}." for email in emails if email not in known]
+
+
+def _check_date(problems: list, where: str, value) -> None:
     try:
         date.fromisoformat(value)
     except (TypeError, ValueError):

@@ -1,0 +1,29 @@
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from schools.services import load_demo
+
+DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo organisations, schools, pupils, staff, councils and accounts from "
+        "fixtures/demo.json (password: demo). Rows that already exist are left alone."
+    )
+
+    def handle(self, *args, **options):
+        data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        try:
+            summary = load_demo(data, today=timezone.localdate())
+        except ValidationError as error:
+            raise CommandError("\n".join(error.messages)) from error
+        self.stdout.write(
+            f"Demo data: {summary.organisations} organisations, {summary.schools} schools, "
+            f"{summary.groups} groups, {summary.pupils} pupils, {summary.accounts} accounts "
+            f"({summary.created} new records)."
+        )
