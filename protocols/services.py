@@ -1,9 +1,13 @@
 """Operations on protocols that span several models: turning an import into a draft version."""
 
+from datetime import date
+from pathlib import Path
+
 from django.db import transaction
 from django.db.models import Max
 
-from protocols.importer import ImportResult
+from protocols import workflow
+from protocols.importer import ImportResult, import_file
 from protocols.models import ProcedureRecord, Protocol, ProtocolVersion, Section
 from schools.models import School, Stichting, User
 
@@ -67,3 +71,31 @@ def save_import(
         for position, record in enumerate(result.procedure, start=1)
     )
     return version
+
+
+def load_demo_protocols(specs: list[dict], *, fixtures_dir: Path) -> int:
+    """Import the demo protocols that are not there yet and register their adoption.
+
+    Returns how many were imported; running it again imports nothing.
+    """
+    imported = 0
+    for spec in specs:
+        stichting = Stichting.objects.get(slug=spec["organisation"])
+        school = School.objects.get(slug=spec["school"]) if spec["school"] else None
+        path = fixtures_dir / spec["file"]
+        result = import_file(path.name, path.read_bytes())
+        if Protocol.objects.filter(stichting=stichting, school=school, title=result.title).exists():
+            continue
+        with transaction.atomic():
+            version = save_import(
+                result=result, stichting=stichting, school=school, source_name=path.name
+            )
+            workflow.register_adoption(
+                version,
+                adopted_on=date.fromisoformat(spec["adopted_on"]),
+                effective_date=date.fromisoformat(spec["effective_date"]),
+                evaluation_date=date.fromisoformat(spec["evaluation_date"]),
+                change_summary=spec["change_summary"],
+            )
+        imported += 1
+    return imported

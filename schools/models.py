@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            # Login matches e-mail addresses case-insensitively, so uniqueness must too.
+            models.UniqueConstraint(Lower("email"), name="unique_email_ignoring_case"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email
@@ -225,6 +230,7 @@ class ClassGroup(models.Model):
     )
 
     objects = ClassGroupQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("group")

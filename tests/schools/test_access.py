@@ -152,3 +152,11 @@ def test_staff_record_without_membership_gives_the_staff_role(school, group):
 def test_staff_record_is_not_a_director_role(school):
     user = StaffFactory(school=school, function="directeur").user
     assert list(School.objects.for_user(user, roles=[Role.DIRECTOR])) == []
+
+
+def test_two_accounts_cannot_share_an_address_in_different_case():
+    from django.db import IntegrityError
+
+    UserFactory(email="ouder@example.org")
+    with pytest.raises(IntegrityError):
+        UserFactory(email="Ouder@Example.org")
