@@ -149,7 +149,9 @@ class Reach:
         found: dict[int, tuple[School, list[str]]] = {}
 
         def add(school, label):
-            found.setdefault(school.pk, (school, []))[1].append(str(label))
+            labels = found.setdefault(school.pk, (school, []))[1]
+            if str(label) not in labels:  # two children at one school: "Ouder" once
+                labels.append(str(label))
 
         for m in self.memberships:
             for school in [m.school] if m.school else m.stichting.schools.all():

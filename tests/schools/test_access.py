@@ -160,3 +160,11 @@ def test_two_accounts_cannot_share_an_address_in_different_case():
     UserFactory(email="ouder@example.org")
     with pytest.raises(IntegrityError):
         UserFactory(email="Ouder@Example.org")
+
+
+def test_reach_names_a_role_once_for_two_children_at_one_school(school):
+    from schools import access
+
+    parent = UserFactory()
+    GuardianFactory.create_batch(2, user=parent, pupil__school=school)
+    assert access.reach(parent).schools == [(school, ["Ouder"])]

@@ -1,0 +1,63 @@
+"""Take the README's screenshots from a running demo (`make run`), in Debian's Chromium.
+
+Usage: .venv/bin/python docs/take_screenshots.py [http://127.0.0.1:8000]
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parent / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def login(page, email):
+    page.goto(f"{BASE}/accounts/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{BASE}/")
+
+
+def shoot(browser, name, email, path, viewport=(1280, 800)):
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": viewport[0], "height": viewport[1]}
+    )
+    page = context.new_page()
+    if email:
+        login(page, email)
+    page.goto(f"{BASE}{path}")
+    page.screenshot(path=OUT / f"{name}.png", full_page=False)
+    context.close()
+
+
+def main():
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        shoot(browser, "login", None, "/accounts/login/")
+        shoot(browser, "home-director", "directeur@klasse.demo", "/")
+        shoot(browser, "home-parent-phone", "ouder@amstelveen.demo", "/", viewport=(390, 844))
+        shoot(browser, "group-teacher", "leerkracht@lankforst.demo", "/")
+        page_context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+        page = page_context.new_page()
+        login(page, "leerkracht@lankforst.demo")
+        page.get_by_role("link", name="Mijn groepen").click()
+        page.locator("#my-groups a").first.click()
+        page.screenshot(path=OUT / "group-teacher.png")
+        page_context.close()
+        shoot(browser, "protocol-public", None, "/protocol/amstelveen/")
+        shoot(browser, "protocol-list", "directeur@klasse.demo", "/protocollen/")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
