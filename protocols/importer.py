@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import docx
+from django.utils.translation import gettext_noop  # marks messages only; no settings needed
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
@@ -576,7 +577,7 @@ def import_text(text: str) -> ImportResult:
     lines = text.lstrip("\ufeff").splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
-        raise ValueError("The protocol text is empty: there is nothing to import.")
+        raise ValueError(gettext_noop("The protocol text is empty: there is nothing to import."))
     return _build(_normalise(lines[start]), _split_blocks(lines[start + 1 :]))
 
 
@@ -587,7 +588,9 @@ def import_docx(data: bytes) -> ImportResult:
         notes = _docx_footnotes(document)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise ValueError(
-            "This file is not a readable Word document (.docx); save it as .docx and try again."
+            gettext_noop(
+                "This file is not a readable Word document (.docx); save it as .docx and try again."
+            )
         ) from exc
     numbers: dict[str, int] = {}  # footnote id in the XML -> number shown, by first reference
     counters: dict[tuple[str, int], int] = {}
@@ -616,7 +619,7 @@ def import_docx(data: bytes) -> ImportResult:
         else:
             blocks += _split_blocks(text.split("\n"))
     if not title:
-        raise ValueError("The document is empty: there is nothing to import.")
+        raise ValueError(gettext_noop("The document is empty: there is nothing to import."))
     footnotes = {number: notes[note_id] for note_id, number in numbers.items() if note_id in notes}
     return _build(title, blocks, footnotes)
 
@@ -815,4 +818,15 @@ def import_file(name: str, data: bytes) -> ImportResult:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="strict")
         return import_text(text)
-    raise ValueError("Only .txt and .docx files can be imported.")
+    raise ValueError(gettext_noop("Only .txt and .docx files can be imported."))
+
+
+def source_text(name: str, data: bytes) -> str:
+    """The file's text as the reader sees it, to show beside the detected sections."""
+    if name.lower().endswith(".docx"):
+        document = docx.Document(io.BytesIO(data))
+        return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

@@ -12,11 +12,16 @@ from schools.models import School, Stichting
 
 
 class ProtocolQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Protocols of the schools and stichtingen `user` works for or sits on a council of."""
+    def for_user(self, user, *, edit: bool = False):
+        """Protocols of the schools and stichtingen `user` works for or sits on a council of.
+
+        With `edit`, only those whose drafts `user` may write.
+        """
         from schools import access
 
-        return self.filter(access.protocol_filter(user))
+        return self.filter(
+            access.protocol_edit_filter(user) if edit else access.protocol_filter(user)
+        )
 
     def applying_to(self, school: School):
         """Protocols that apply to `school`: its own, and board-wide ones that cover it."""
@@ -73,9 +78,9 @@ class Protocol(models.Model):
 
 
 class ProtocolVersionQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user, *, edit: bool = False):
         """Versions of the protocols `user` may work with (see `Protocol.objects.for_user`)."""
-        return self.filter(protocol__in=Protocol.objects.for_user(user))
+        return self.filter(protocol__in=Protocol.objects.for_user(user, edit=edit))
 
     def public(self):
         """Versions anyone may read without logging in: adopted ones, current or superseded."""
@@ -119,6 +124,8 @@ class ProtocolVersion(models.Model):
     )
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Bumped on every edit, so a form loaded before someone else's save can notice it.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,10 +1,12 @@
 """Operations on protocols that span several models: turning an import into a draft version."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from protocols import workflow
 from protocols.importer import ImportResult, import_file
@@ -29,11 +31,13 @@ def save_import(
     title: str = "",
     by: User | None = None,
     source_name: str = "",
+    sections: list[dict] | None = None,
 ) -> ProtocolVersion:
     """Store `result` as a new draft version of the protocol with this title and owner.
 
     The protocol is created when the stichting (or school) has none with that title yet;
-    otherwise the draft becomes its next version.
+    otherwise the draft becomes its next version. `sections` (heading, audience, body), when
+    given, are the sections as the importing person corrected them.
     """
     if school and school.stichting_id != stichting.pk:
         raise ValueError(f"School {school.slug} does not belong to {stichting.slug}.")
@@ -49,15 +53,18 @@ def save_import(
     version = ProtocolVersion.objects.create(
         protocol=protocol, number=last + 1, created_by=by, source_name=source_name
     )
+    if sections is None:
+        sections = [
+            {
+                "heading": s.heading,
+                "audience": AUDIENCE_OF_IMPORT.get(s.audience, ""),
+                "body": s.body,
+            }
+            for s in result.sections
+        ]
     Section.objects.bulk_create(
-        Section(
-            version=version,
-            position=position,
-            heading=section.heading,
-            audience=AUDIENCE_OF_IMPORT.get(section.audience, ""),
-            body=section.body,
-        )
-        for position, section in enumerate(result.sections, start=1)
+        Section(version=version, position=position, **fields)
+        for position, fields in enumerate(sections, start=1)
     )
     ProcedureRecord.objects.bulk_create(
         ProcedureRecord(
@@ -99,3 +106,65 @@ def load_demo_protocols(specs: list[dict], *, fixtures_dir: Path) -> int:
             )
         imported += 1
     return imported
+
+
+@transaction.atomic
+def new_draft(version: ProtocolVersion, *, by: User | None) -> ProtocolVersion:
+    """A new draft with the text of `version`: how a frozen or adopted text gets changed.
+
+    One draft per protocol at a time, so two people cannot fork the text unknowingly.
+    """
+    protocol = Protocol.objects.select_for_update().get(pk=version.protocol_id)
+    existing = protocol.versions.filter(status=ProtocolVersion.Status.DRAFT).first()
+    if existing:
+        raise ValidationError(
+            _("Version %(number)s is already a draft of this protocol: continue there.")
+            % {"number": existing.number},
+            code="draft_exists",
+        )
+    last = protocol.versions.aggregate(last=Max("number"))["last"]
+    draft = ProtocolVersion.objects.create(
+        protocol=protocol, number=last + 1, based_on=version, created_by=by
+    )
+    Section.objects.bulk_create(
+        Section(
+            version=draft,
+            position=s.position,
+            heading=s.heading,
+            audience=s.audience,
+            body=s.body,
+            school_id=s.school_id,
+        )
+        for s in version.sections.all()
+    )
+    return draft
+
+
+@transaction.atomic
+def save_sections(
+    version: ProtocolVersion, *, sections: list[dict], loaded_at: datetime, by: User | None
+) -> None:
+    """Replace the board text of a draft with `sections` (heading, audience, body), in order.
+
+    Refuses when the draft changed after `loaded_at`, so a second editor never silently
+    overwrites the first; the school addenda are left as they are.
+    """
+    version = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_editable:
+        raise ValidationError(_("Only a draft can be edited; make a new draft from it."))
+    if version.updated_at > loaded_at:
+        raise ValidationError(
+            _("Someone else saved this draft after you opened it. Reload to see their changes."),
+            code="stale",
+        )
+    # Addenda keep their place after the board text.
+    addenda = [
+        {"heading": s.heading, "audience": s.audience, "body": s.body, "school_id": s.school_id}
+        for s in version.sections.filter(school__isnull=False)
+    ]
+    version.sections.all().delete()
+    Section.objects.bulk_create(
+        Section(version=version, position=position, **fields)
+        for position, fields in enumerate(sections + addenda, start=1)
+    )
+    version.save(update_fields=["updated_at"])

@@ -12,6 +12,14 @@ urlpatterns = [
     path("protocol/<slug:slug>/versie/<int:pk>/pdf/", views.public_pdf, name="public_version_pdf"),
     # Inside the portal.
     path("protocollen/", views.protocol_list, name="protocol_list"),
+    path("protocollen/importeren/", views.protocol_import, name="protocol_import"),
+    path("protocollen/voorbeeld/", views.section_preview, name="section_preview"),
+    path("protocollen/versies/<int:pk>/bewerken/", views.version_edit, name="version_edit"),
+    path(
+        "protocollen/versies/<int:pk>/nieuw-concept/",
+        views.version_new_draft,
+        name="version_new_draft",
+    ),
     path("protocollen/versies/<int:pk>/", views.version_detail, name="version_detail"),
     path(
         "protocollen/versies/<int:pk>/verschil/<int:other_pk>/",

@@ -1,11 +1,21 @@
-from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from datetime import date
 
-from protocols import pdf
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from protocols import importer, pdf, services
 from protocols.diff import diff_sections
+from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, VersionEditForm
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
-from schools.models import School
+from protocols.rendering import render_body
+from schools import access
+from schools.models import School, Stichting
 
 
 def _school_view(version: ProtocolVersion, school: School | None) -> dict:
@@ -67,7 +77,11 @@ def protocol_list(request):
         .select_related("stichting", "school")
         .prefetch_related("versions")
     )
-    return render(request, "protocols/protocol_list.html", {"protocols": protocols})
+    context = {
+        "protocols": protocols,
+        "can_import": School.objects.for_user(request.user, roles=access.EDITING_ROLES).exists(),
+    }
+    return render(request, "protocols/protocol_list.html", context)
 
 
 def version_detail(request, pk):
@@ -79,6 +93,9 @@ def version_detail(request, pk):
     )
     context = _school_view(version, version.protocol.school)
     context["other_versions"] = version.protocol.versions.exclude(pk=version.pk)
+    context["can_edit"] = (
+        ProtocolVersion.objects.for_user(request.user, edit=True).filter(pk=version.pk).exists()
+    )
     return render(request, "protocols/version_detail.html", context)
 
 
@@ -101,3 +118,161 @@ def version_diff(request, pk, other_pk):
         "versions": version.protocol.versions.exclude(pk=version.pk),
     }
     return render(request, "protocols/version_diff.html", context)
+
+
+def _target(user, value: str) -> tuple[Stichting, School | None]:
+    """Resolve an import target chosen in a form ("stichting:ID" or "school:ID")."""
+    kind, _sep, pk = value.partition(":")
+    schools = School.objects.for_user(user, roles=access.EDITING_ROLES).select_related("stichting")
+    if kind == "school":
+        school = get_object_or_404(schools, pk=pk)
+        return school.stichting, school
+    school = get_object_or_404(schools.filter(stichting=pk)[:1])
+    return school.stichting, None
+
+
+def protocol_import(request):
+    """Upload a .docx or .txt, check the detected sections beside the source, then save."""
+    if request.method == "POST" and request.POST.get("step") == "review":
+        return _import_save(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if not form.fields["target"].choices:
+        raise Http404("No school where this user may draft protocols.")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = importer.import_file(upload.name, data)
+        except ValueError as error:
+            form.add_error("file", _(str(error)))
+        else:
+            return _import_review(
+                request,
+                review=ImportReviewForm(
+                    initial={
+                        "target": form.cleaned_data["target"],
+                        "source_name": upload.name,
+                        "title": form.cleaned_data["title"] or result.title,
+                        "procedure": signing.dumps(
+                            [
+                                [r.step, r.outcome, r.date and r.date.isoformat(), r.text]
+                                for r in result.procedure
+                            ]
+                        ),
+                    },
+                    user=request.user,
+                ),
+                formset=SectionFormSet(
+                    initial=[
+                        {
+                            "heading": s.heading,
+                            "audience": services.AUDIENCE_OF_IMPORT.get(s.audience, ""),
+                            "body": s.body,
+                            "ORDER": number,
+                        }
+                        for number, s in enumerate(result.sections, start=1)
+                    ]
+                ),
+                source=importer.source_text(upload.name, data),
+                procedure=result.procedure,
+            )
+    return render(request, "protocols/protocol_import.html", {"form": form})
+
+
+def _import_review(request, *, review, formset, source, procedure):
+    context = {"review": review, "formset": formset, "source": source, "procedure": procedure}
+    return render(request, "protocols/protocol_import_review.html", context)
+
+
+def _import_save(request):
+    review = ImportReviewForm(request.POST, user=request.user)
+    formset = SectionFormSet(request.POST)
+    if review.is_valid() and formset.is_valid():
+        stichting, school = _target(request.user, review.cleaned_data["target"])
+        result = importer.ImportResult(
+            title=review.cleaned_data["title"],
+            sections=[],
+            procedure=[
+                importer.ProcedureRecord(
+                    text=text,
+                    step=step,
+                    date=date.fromisoformat(day) if day else None,
+                    outcome=outcome,
+                )
+                for step, outcome, day, text in review.cleaned_data["procedure"]
+            ],
+        )
+        version = services.save_import(
+            result=result,
+            sections=formset.sections(),
+            stichting=stichting,
+            school=school,
+            by=request.user,
+            source_name=review.cleaned_data["source_name"],
+        )
+        messages.success(request, _("The protocol has been saved as a draft."))
+        return redirect(version)
+    return _import_review(
+        request,
+        review=review,
+        formset=formset,
+        source=request.POST.get("source", ""),
+        procedure=[],
+    )
+
+
+def version_edit(request, pk):
+    """Edit the sections of a draft: text, order, added and removed sections."""
+    version = get_object_or_404(
+        ProtocolVersion.objects.for_user(request.user, edit=True).select_related("protocol"),
+        pk=pk,
+    )
+    if not version.is_editable:
+        messages.error(request, _("Only a draft can be edited; make a new draft from it."))
+        return redirect(version)
+    board_sections = [s for s in version.sections.all() if s.school_id is None]
+    edit = VersionEditForm(
+        request.POST or None, initial={"loaded_at": version.updated_at.isoformat()}
+    )
+    formset = SectionFormSet(
+        request.POST or None,
+        initial=[
+            {"heading": s.heading, "audience": s.audience, "body": s.body, "ORDER": number}
+            for number, s in enumerate(board_sections, start=1)
+        ],
+    )
+    if edit.is_valid() and formset.is_valid():
+        try:
+            services.save_sections(
+                version,
+                sections=formset.sections(),
+                loaded_at=edit.cleaned_data["loaded_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            # The editor's text stays in the form: nothing typed is lost.
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The draft has been saved."))
+            return redirect(version)
+    context = {"version": version, "edit": edit, "formset": formset}
+    return render(request, "protocols/version_form.html", context)
+
+
+@require_POST
+def version_new_draft(request, pk):
+    """Start a new draft from this version; the version itself stays as it is."""
+    version = get_object_or_404(ProtocolVersion.objects.for_user(request.user, edit=True), pk=pk)
+    try:
+        draft = services.new_draft(version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(version)
+    messages.success(request, _("A new draft has been made; edit it here."))
+    return redirect("protocols:version_edit", pk=draft.pk)
+
+
+@require_POST
+def section_preview(request):
+    """The rendered text of a section body, for the live preview while editing."""
+    return HttpResponse(render_body(request.POST.get("body", "")[:100_000], prefix="preview"))

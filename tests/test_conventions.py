@@ -37,6 +37,7 @@ def test_every_portal_view_has_an_outsider_test():
         "schools:accessibility",
         "schools:home",
         "protocols:protocol_list",
+        "protocols:section_preview",
         # Public by design: only adopted versions, the link in the schoolgids.
         "protocols:public_index",
         "protocols:public_school",

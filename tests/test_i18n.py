@@ -12,8 +12,12 @@ from tests.factories import GuardianFactory, PupilFactory
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "nl" / "LC_MESSAGES"
 
 
+ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _unquote(chunk: str) -> str:
-    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', chunk)).encode().decode("unicode_escape")
+    text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', chunk))
+    return re.sub(r"\\(.)", lambda m: ESCAPES.get(m.group(1), m.group(1)), text)
 
 
 def catalogue() -> list[dict]:
@@ -31,11 +35,7 @@ def catalogue() -> list[dict]:
         entries.append(
             {
                 "msgid": _unquote(fields["msgid"]),
-                "msgstrs": [
-                    _unquote(v).encode("latin-1").decode("utf-8")
-                    for k, v in fields.items()
-                    if k.startswith("msgstr")
-                ],
+                "msgstrs": [_unquote(v) for k, v in fields.items() if k.startswith("msgstr")],
                 "fuzzy": "#, fuzzy" in block or ", fuzzy" in block,
             }
         )

@@ -1,0 +1,278 @@
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from protocols.models import ProtocolVersion
+from schools.models import Role
+from tests.factories import (
+    MembershipFactory,
+    ProtocolFactory,
+    ProtocolVersionFactory,
+    SchoolFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def formset_data(sections, prefix="form"):
+    """POST data for the section formset: (heading, body, order, delete) per section."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(sections)),
+        f"{prefix}-INITIAL_FORMS": str(len(sections)),
+    }
+    for i, (heading, body, order, delete) in enumerate(sections):
+        data.update(
+            {
+                f"{prefix}-{i}-heading": heading,
+                f"{prefix}-{i}-audience": "",
+                f"{prefix}-{i}-body": body,
+                f"{prefix}-{i}-ORDER": str(order),
+            }
+        )
+        if delete:
+            data[f"{prefix}-{i}-DELETE"] = "on"
+    return data
+
+
+def upload(client, name, content, target):
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(
+        reverse("protocols:protocol_import"), {"step": "upload", "file": file, "target": target}
+    )
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def test_import_upload_shows_detected_sections_beside_the_source(client, director, school):
+    client.force_login(director)
+    response = upload(
+        client,
+        "klasse.txt",
+        (SEEDS / "003_092d0334a5f458af.txt").read_bytes(),
+        f"school:{school.pk}",
+    )
+    html = response.content.decode()
+    headings = [f.initial.get("heading") for f in response.context["formset"]]
+    assert headings[:3] == ["Inleiding", "Uitgangspunten", "Doelgroep en reikwijdte"]
+    assert "Ter advisering" in response.context["source"]
+    assert "Stappen van de besluitvorming in de tekst" in html
+
+
+def test_import_review_saves_the_corrected_sections_and_the_trail(client, director, school):
+    client.force_login(director)
+    trail = [["GMR", "Ter instemming", "2026-02-11", "GMR\tTer instemming\t11-02-2026"]]
+    data = {
+        "step": "review",
+        "target": f"school:{school.pk}",
+        "source_name": "protocol.docx",
+        "procedure": signing.dumps(trail),
+        "title": "Protocol sociale media",
+        **formset_data(
+            [("Inleidng", "Eerste tekst.", 2, False), ("Inleiding", "Tekst.", 1, False)]
+        ),
+    }
+    data["form-0-heading"] = "Slot"  # the director corrects a heading
+    response = client.post(reverse("protocols:protocol_import"), data)
+    version = ProtocolVersion.objects.get()
+    assert response.url == version.get_absolute_url()
+    assert [(s.heading, s.body) for s in version.sections.all()] == [
+        ("Inleiding", "Tekst."),
+        ("Slot", "Eerste tekst."),
+    ]
+    assert [(r.step, str(r.date)) for r in version.procedure_records.all()] == [
+        ("GMR", "2026-02-11")
+    ]
+    assert (version.status, version.protocol.school, version.created_by) == (
+        ProtocolVersion.Status.DRAFT,
+        school,
+        director,
+    )
+
+
+def test_import_review_refuses_a_tampered_trail_and_saves_nothing(client, director, school):
+    client.force_login(director)
+    data = {
+        "step": "review",
+        "target": f"school:{school.pk}",
+        "source_name": "x.txt",
+        "procedure": "forged",
+        "title": "Protocol",
+        **formset_data([("Inleiding", "Tekst.", 1, False)]),
+    }
+    html = client.post(reverse("protocols:protocol_import"), data).content.decode()
+    assert "Er is met de import geknoeid; upload het bestand opnieuw." in html
+    assert ProtocolVersion.objects.count() == 0
+
+
+def test_import_refuses_other_file_types_with_a_clear_error(client, director, school):
+    client.force_login(director)
+    html = upload(client, "protocol.pdf", b"%PDF-1.7", f"school:{school.pk}").content.decode()
+    assert "Alleen .txt- en .docx-bestanden kunnen worden geïmporteerd." in html
+
+
+def test_import_of_a_broken_word_file_says_so(client, director, school):
+    client.force_login(director)
+    html = upload(client, "protocol.docx", b"not a zip", f"school:{school.pk}").content.decode()
+    assert "Dit bestand is geen leesbaar Word-document (.docx)" in html
+
+
+def test_import_is_404_for_a_teacher(client, teacher):
+    client.force_login(teacher)
+    assert client.get(reverse("protocols:protocol_import")).status_code == 404
+
+
+def test_protocol_import_is_404_for_outsider(client, outsider, school):
+    # An outsider can import for their own school, never into another stichting's.
+    client.force_login(outsider)
+    data = {
+        "step": "review",
+        "target": f"school:{school.pk}",
+        "source_name": "x.txt",
+        "procedure": signing.dumps([]),
+        "title": "Protocol",
+        **formset_data([("Inleiding", "Tekst.", 1, False)]),
+    }
+    response = client.post(reverse("protocols:protocol_import"), data)
+    assert ProtocolVersion.objects.count() == 0
+    assert "Selecteer een geldige keuze" in response.content.decode()
+
+
+# --- editing a draft --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft(school):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    SectionFactory(version=version, position=1, heading="Inleiding", body="Oud.")
+    SectionFactory(version=version, position=2, heading="Slot", body="Einde.")
+    return version
+
+
+def edit(client, version, sections):
+    data = {"loaded_at": version.updated_at.isoformat(), **formset_data(sections)}
+    return client.post(reverse("protocols:version_edit", args=[version.pk]), data)
+
+
+def test_version_edit_reorders_removes_and_adds_sections(client, director, draft):
+    client.force_login(director)
+    edit(
+        client,
+        draft,
+        [
+            ("Inleiding", "Nieuw.", 2, False),
+            ("Slot", "Einde.", 1, True),
+            ("Foto's", "Vraag.", 1, False),
+        ],
+    )
+    assert [(s.position, s.heading, s.body) for s in draft.sections.all()] == [
+        (1, "Foto's", "Vraag."),
+        (2, "Inleiding", "Nieuw."),
+    ]
+
+
+def test_version_edit_after_someone_elses_save_keeps_your_text_and_saves_nothing(
+    client, director, draft
+):
+    client.force_login(director)
+    loaded = draft.updated_at.isoformat()
+    draft.save()  # another editor saves in the meantime
+    data = {"loaded_at": loaded, **formset_data([("Inleiding", "Mijn tekst.", 1, False)])}
+    html = client.post(reverse("protocols:version_edit", args=[draft.pk]), data).content.decode()
+    assert "Iemand anders heeft dit concept opgeslagen nadat u het opende." in html
+    assert "Mijn tekst." in html
+    assert [s.body for s in draft.sections.all()] == ["Oud.", "Einde."]
+
+
+def test_version_edit_refuses_an_empty_protocol(client, director, draft):
+    client.force_login(director)
+    html = edit(client, draft, [("Inleiding", "Oud.", 1, True)]).content.decode()
+    assert "Een protocol heeft minstens één paragraaf met tekst nodig." in html
+
+
+def test_version_edit_of_an_adopted_version_is_refused(client, director, draft):
+    draft.status = ProtocolVersion.Status.ADOPTED
+    draft.save()
+    client.force_login(director)
+    response = edit(client, draft, [("Inleiding", "Stiekem.", 1, False)])
+    assert response.url == draft.get_absolute_url()
+    assert [s.body for s in draft.sections.all()] == ["Oud.", "Einde."]
+
+
+def test_version_edit_is_404_for_a_teacher_who_may_only_read(client, teacher, draft):
+    client.force_login(teacher)
+    assert client.get(reverse("protocols:version_edit", args=[draft.pk])).status_code == 404
+
+
+def test_version_edit_is_404_for_outsider(client, outsider, draft):
+    client.force_login(outsider)
+    assert client.get(reverse("protocols:version_edit", args=[draft.pk])).status_code == 404
+
+
+def test_director_of_a_sibling_school_may_edit_a_board_wide_draft(client, draft, school):
+    sibling = SchoolFactory(stichting=school.stichting)
+    director = MembershipFactory(school=sibling, role=Role.DIRECTOR).user
+    client.force_login(director)
+    assert client.get(reverse("protocols:version_edit", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_version_edit_query_count_is_constant(
+    client, director, school, n, django_assert_num_queries
+):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    SectionFactory.create_batch(n, version=version)
+    client.force_login(director)
+    # session, user, version, sections, and the navigation's reach (six)
+    with django_assert_num_queries(10):
+        client.get(reverse("protocols:version_edit", args=[version.pk]))
+
+
+# --- new draft --------------------------------------------------------------------------------
+
+
+def test_version_new_draft_copies_the_text_into_a_new_version(client, director, draft):
+    draft.status = ProtocolVersion.Status.ADOPTED
+    draft.save()
+    client.force_login(director)
+    response = client.post(reverse("protocols:version_new_draft", args=[draft.pk]))
+    new = ProtocolVersion.objects.get(status=ProtocolVersion.Status.DRAFT)
+    assert response.url == reverse("protocols:version_edit", args=[new.pk])
+    assert (new.number, new.based_on) == (draft.number + 1, draft)
+    assert [s.body for s in new.sections.all()] == ["Oud.", "Einde."]
+
+
+def test_version_new_draft_when_a_draft_exists_points_to_it(client, director, draft):
+    client.force_login(director)
+    client.post(reverse("protocols:version_new_draft", args=[draft.pk]), follow=True)
+    response = client.post(reverse("protocols:version_new_draft", args=[draft.pk]), follow=True)
+    assert ProtocolVersion.objects.count() == 1
+    assert f"Versie {draft.number} is al een concept van dit protocol" in response.content.decode()
+
+
+def test_version_new_draft_is_404_for_outsider(client, outsider, draft):
+    client.force_login(outsider)
+    response = client.post(reverse("protocols:version_new_draft", args=[draft.pk]))
+    assert (response.status_code, ProtocolVersion.objects.count()) == (404, 1)
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+def test_section_preview_renders_the_safe_markdown_subset(client, director):
+    client.force_login(director)
+    response = client.post(reverse("protocols:section_preview"), {"body": "1. een\n\n<b>x</b>"})
+    html = response.content.decode()
+    assert re.sub(r"\s+", "", html) == "<ol><li>een</li></ol><p>&lt;b&gt;x&lt;/b&gt;</p>"
+
+
+def test_section_preview_needs_login(client):
+    response = client.post(reverse("protocols:section_preview"), {"body": "x"})
+    assert response.status_code == 302
