@@ -224,3 +224,16 @@ def protocol_filter(user) -> Q:
             stichting__in=seats.filter(council__school__isnull=True).values("council__stichting"),
         )
     )
+
+
+# Who drafts protocol text: the board, and directors (of the school, or of any school of the
+# stichting for a board-wide protocol). Teachers, councils and parents read.
+EDITING_ROLES = (Role.BOARD, Role.DIRECTOR)
+
+
+def protocol_edit_filter(user) -> Q:
+    """Condition on Protocol: the protocols whose drafts `user` may write."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    schools = School.objects.filter(pk__in=school_ids(user, EDITING_ROLES))
+    return Q(school__in=schools) | Q(school__isnull=True, stichting__in=schools.values("stichting"))
