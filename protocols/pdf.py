@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from protocols.models import ProtocolVersion, Section, StoredPdf
-from protocols.rendering import render_body, render_text
+from protocols.rendering import approval_rows, render_body, render_text
 from schools.models import School
 
 # markdown-it's footnote output (see protocols.rendering): references in the text, definitions
@@ -82,24 +82,6 @@ def _split_title_notes(body: str) -> tuple[str, list[str]]:
     return _DEFINITION.sub(take, body), notes
 
 
-def _approval_rows(version: ProtocolVersion, body_text: str) -> list[dict]:
-    """Rows of the approval table; `source` is the wording when the row alone loses some."""
-    rows = []
-    for record in version.procedure_records.all():
-        outcome = record.outcome
-        if not record.date and outcome.lower() in {"nvt", "n.v.t."}:
-            outcome = "n.v.t."  # the sources write "nvt"; the table spells it out
-        date = record.date.strftime("%d-%m-%Y") if record.date else ""
-        row_text = " ".join(filter(None, [record.step, record.outcome, date]))
-        # Seed 001's "besproken op het CDO van ..." is a sentence of the text: print it once.
-        said = record.text == row_text or record.text in body_text
-        source = "" if said else record.text
-        rows.append(
-            {"step": record.step, "outcome": outcome, "date": record.date, "source": source}
-        )
-    return rows
-
-
 def _school_for(version: ProtocolVersion, school: School | None) -> School | None:
     """The school a PDF is for: a school's own protocol is always for that school."""
     protocol = version.protocol
@@ -140,7 +122,9 @@ def render_version_pdf(version: ProtocolVersion, *, school: School | None = None
             "stichting": version.protocol.stichting,
             "school": school,
             "title": render_text(version.protocol.title, school_name=school_name),
-            "approval_rows": _approval_rows(version, "\n".join(s.body for s in board)),
+            "approval_rows": approval_rows(
+                version.procedure_records.all(), "\n".join(s.body for s in board)
+            ),
             "sections": [section_context(s) for s in board],
             "addendum": [section_context(s) for s in addendum],
             "title_notes": [mark_safe(note) for note in title_notes],  # noqa: S308 (render_body)

@@ -51,3 +51,28 @@ def render_body(body: str, *, school_name: str | None = None, prefix: str = "") 
 def render_text(text: str, *, school_name: str | None = None) -> str:
     """A heading or title with placeholders filled, escaped."""
     return escape(fill_placeholders(text, school_name))
+
+
+def approval_rows(records, body_text: str) -> list[dict]:
+    """Rows of the approval table; `source` is the wording when the row alone loses some.
+
+    Shared by the web page and the PDF, so both show the trail exactly as the text records it.
+    """
+    rows = []
+    for record in records:
+        outcome = record.outcome
+        if not record.date and outcome.lower() in {"nvt", "n.v.t."}:
+            outcome = "n.v.t."  # the sources write "nvt"; the table spells it out
+        date = record.date.strftime("%d-%m-%Y") if record.date else ""
+        row_text = " ".join(filter(None, [record.step, record.outcome, date]))
+        # Seed 001's "besproken op het CDO van ..." is a sentence of the text: print it once.
+        said = record.text == row_text or record.text in body_text
+        rows.append(
+            {
+                "step": record.step,
+                "outcome": outcome,
+                "date": record.date,
+                "source": "" if said else record.text,
+            }
+        )
+    return rows

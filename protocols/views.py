@@ -13,7 +13,7 @@ from protocols import importer, pdf, services
 from protocols.diff import diff_sections
 from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, VersionEditForm
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
-from protocols.rendering import render_body
+from protocols.rendering import approval_rows, render_body
 from schools import access
 from schools.models import School, Stichting
 
@@ -26,7 +26,9 @@ def _school_view(version: ProtocolVersion, school: School | None) -> dict:
         "school": school,
         "board_sections": [s for s in sections if s.school_id is None],
         "addendum": [s for s in sections if school and s.school_id == school.pk],
-        "procedure": list(version.procedure_records.all()),
+        "procedure": approval_rows(
+            version.procedure_records.all(), "\n".join(s.body for s in sections)
+        ),
     }
 
 
