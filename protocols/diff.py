@@ -126,3 +126,12 @@ def diff_sections(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> lis
     for i in removed:
         result.append(SectionDiff(old[i][0], "removed", body_changes=[Change("delete", old[i][1])]))
     return result
+
+
+def diff_versions(old, new) -> list[SectionDiff]:
+    """Compare the board text of two protocol versions (school addenda aside)."""
+
+    def board_text(version) -> list[tuple[str, str]]:
+        return [(s.heading, s.body) for s in version.sections.all() if s.school_id is None]
+
+    return diff_sections(board_text(old), board_text(new))

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from protocols.diff import diff_versions
 from protocols.models import ProtocolVersion, Section, StoredPdf
 from protocols.rendering import approval_rows, render_body, render_text
 from schools.models import School
@@ -133,6 +134,24 @@ def render_version_pdf(version: ProtocolVersion, *, school: School | None = None
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
     # Drafts are not archival; final versions are stored, so they are written as PDF/A.
     return document.write_pdf(pdf_variant="pdf/a-3b" if version.is_final else None)
+
+
+def render_diff_pdf(old: ProtocolVersion, new: ProtocolVersion) -> bytes:
+    """The changes from `old` to `new` as a PDF appendix: underlined added, struck removed."""
+    diff = diff_versions(old, new)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "old": old,
+            "new": new,
+            "stichting": new.protocol.stichting,
+            "title": new.protocol.title,
+            "diff": diff,
+            "words_added": sum(d.words_added for d in diff),
+            "words_removed": sum(d.words_removed for d in diff),
+        }
+        html = render_to_string("protocols/pdf/diff.html", context)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
+    return document.write_pdf()
 
 
 def stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> StoredPdf:

@@ -26,4 +26,9 @@ urlpatterns = [
         views.version_diff,
         name="version_diff",
     ),
+    path(
+        "protocollen/versies/<int:pk>/verschil/<int:other_pk>/pdf/",
+        views.version_diff_pdf,
+        name="version_diff_pdf",
+    ),
 ]

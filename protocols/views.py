@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from protocols import importer, pdf, services
-from protocols.diff import diff_sections
+from protocols.diff import diff_versions
 from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, VersionEditForm
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
 from protocols.rendering import approval_rows, render_body
@@ -106,11 +106,7 @@ def version_diff(request, pk, other_pk):
     versions = ProtocolVersion.objects.for_user(request.user).select_related("protocol")
     version = get_object_or_404(versions, pk=pk)
     other = get_object_or_404(versions.filter(protocol=version.protocol_id), pk=other_pk)
-    sections = {
-        v.pk: [(s.heading, s.body) for s in v.sections.all() if s.school_id is None]
-        for v in (version, other)
-    }
-    diff = diff_sections(sections[other.pk], sections[version.pk])
+    diff = diff_versions(other, version)
     context = {
         "version": version,
         "other": other,
@@ -278,3 +274,19 @@ def version_new_draft(request, pk):
 def section_preview(request):
     """The rendered text of a section body, for the live preview while editing."""
     return HttpResponse(render_body(request.POST.get("body", "")[:100_000], prefix="preview"))
+
+
+def version_diff_pdf(request, pk, other_pk):
+    """The changes as a PDF appendix, for council members who read on paper."""
+    versions = ProtocolVersion.objects.for_user(request.user).select_related("protocol__stichting")
+    version = get_object_or_404(versions, pk=pk)
+    other = get_object_or_404(versions.filter(protocol=version.protocol_id), pk=other_pk)
+    data = pdf.render_diff_pdf(other, version)
+    filename = (
+        f"{version.protocol.title} - wijzigingen versie {other.number} naar {version.number}.pdf"
+    )
+    return HttpResponse(
+        data,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

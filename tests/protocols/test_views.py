@@ -224,3 +224,29 @@ def test_version_diff_query_count_is_constant(
     # session, user, two versions, the sections of each, other versions, navigation (six)
     with django_assert_num_queries(13):
         client.get(reverse("protocols:version_diff", args=[new.pk, old.pk]))
+
+
+def test_version_diff_pdf_marks_the_changes_for_paper(client, director, school):
+    import io
+
+    from pypdf import PdfReader
+
+    protocol = ProtocolFactory(stichting=school.stichting, title="Protocol sociale media")
+    old = adopted(protocol)
+    SectionFactory(version=old, heading="Foto's", body="Geen foto's zonder toestemming.")
+    new = ProtocolVersionFactory(protocol=protocol)
+    SectionFactory(version=new, heading="Foto's", body="Nooit foto's zonder toestemming.")
+    client.force_login(director)
+    response = client.get(reverse("protocols:version_diff_pdf", args=[new.pk, old.pk]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert response["Content-Type"] == "application/pdf"
+    assert "1 woord toegevoegd" in " ".join(text.split())
+    assert ("Nooit" in text, "CONCEPT" in text) == (True, True)
+
+
+def test_version_diff_pdf_is_404_for_outsider(client, outsider, school):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    old, new = ProtocolVersionFactory(protocol=protocol), ProtocolVersionFactory(protocol=protocol)
+    client.force_login(outsider)
+    url = reverse("protocols:version_diff_pdf", args=[new.pk, old.pk])
+    assert client.get(url).status_code == 404
