@@ -76,6 +76,14 @@ class Protocol(models.Model):
     def is_board_wide(self) -> bool:
         return self.school_id is None
 
+    def schools_covered(self):
+        """The schools this protocol applies to."""
+        if self.school_id:
+            return School.objects.filter(pk=self.school_id)
+        if self.applies_to.exists():
+            return self.applies_to.all()
+        return self.stichting.schools.all()
+
 
 class ProtocolVersionQuerySet(models.QuerySet):
     def for_user(self, user, *, edit: bool = False):

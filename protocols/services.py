@@ -142,12 +142,17 @@ def new_draft(version: ProtocolVersion, *, by: User | None) -> ProtocolVersion:
 
 @transaction.atomic
 def save_sections(
-    version: ProtocolVersion, *, sections: list[dict], loaded_at: datetime, by: User | None
+    version: ProtocolVersion,
+    *,
+    sections: list[dict],
+    loaded_at: datetime,
+    by: User | None,
+    school: School | None = None,
 ) -> None:
-    """Replace the board text of a draft with `sections` (heading, audience, body), in order.
+    """Replace the board text of a draft, or `school`'s addendum to it, with `sections`.
 
     Refuses when the draft changed after `loaded_at`, so a second editor never silently
-    overwrites the first; the school addenda are left as they are.
+    overwrites the first. The board text comes first, then each school's addendum.
     """
     version = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_editable:
@@ -157,14 +162,17 @@ def save_sections(
             _("Someone else saved this draft after you opened it. Reload to see their changes."),
             code="stale",
         )
-    # Addenda keep their place after the board text.
-    addenda = [
+    scope = school.pk if school else None
+    kept = [
         {"heading": s.heading, "audience": s.audience, "body": s.body, "school_id": s.school_id}
-        for s in version.sections.filter(school__isnull=False)
+        for s in version.sections.all()
+        if s.school_id != scope
     ]
+    edited = [{**fields, "school_id": scope} for fields in sections]
+    combined = sorted(kept + edited, key=lambda fields: fields["school_id"] is not None)
     version.sections.all().delete()
     Section.objects.bulk_create(
         Section(version=version, position=position, **fields)
-        for position, fields in enumerate(sections + addenda, start=1)
+        for position, fields in enumerate(combined, start=1)
     )
     version.save(update_fields=["updated_at"])

@@ -16,6 +16,11 @@ urlpatterns = [
     path("protocollen/voorbeeld/", views.section_preview, name="section_preview"),
     path("protocollen/versies/<int:pk>/bewerken/", views.version_edit, name="version_edit"),
     path(
+        "protocollen/versies/<int:pk>/aanvulling/<slug:slug>/",
+        views.version_edit,
+        name="version_addendum_edit",
+    ),
+    path(
         "protocollen/versies/<int:pk>/nieuw-concept/",
         views.version_new_draft,
         name="version_new_draft",

@@ -98,6 +98,17 @@ def version_detail(request, pk):
     context["can_edit"] = (
         ProtocolVersion.objects.for_user(request.user, edit=True).filter(pk=version.pk).exists()
     )
+    addenda: dict = {}
+    for section in version.sections.filter(school__isnull=False).select_related("school"):
+        addenda.setdefault(section.school, []).append(section)
+    context["addenda"] = list(addenda.items())
+    context["addendum_schools"] = (
+        School.objects.for_user(request.user, roles=access.EDITING_ROLES).filter(
+            pk__in=version.protocol.schools_covered()
+        )
+        if version.protocol.is_board_wide and version.is_editable
+        else []
+    )
     return render(request, "protocols/version_detail.html", context)
 
 
@@ -219,16 +230,28 @@ def _import_save(request):
     )
 
 
-def version_edit(request, pk):
-    """Edit the sections of a draft: text, order, added and removed sections."""
+def version_edit(request, pk, slug=None):
+    """Edit a draft's sections (text, order, added and removed), or a school's addendum."""
     version = get_object_or_404(
         ProtocolVersion.objects.for_user(request.user, edit=True).select_related("protocol"),
         pk=pk,
     )
+    school = None
+    if slug is not None:
+        # A school adds its own sections to a board-wide protocol that applies to it.
+        if not version.protocol.is_board_wide:
+            raise Http404("A school's own protocol has no addendum.")
+        school = get_object_or_404(
+            School.objects.for_user(request.user, roles=access.EDITING_ROLES).filter(
+                pk__in=version.protocol.schools_covered()
+            ),
+            slug=slug,
+        )
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited; make a new draft from it."))
         return redirect(version)
-    board_sections = [s for s in version.sections.all() if s.school_id is None]
+    scope = school.pk if school else None
+    sections = [s for s in version.sections.all() if s.school_id == scope]
     edit = VersionEditForm(
         request.POST or None, initial={"loaded_at": version.updated_at.isoformat()}
     )
@@ -236,7 +259,7 @@ def version_edit(request, pk):
         request.POST or None,
         initial=[
             {"heading": s.heading, "audience": s.audience, "body": s.body, "ORDER": number}
-            for number, s in enumerate(board_sections, start=1)
+            for number, s in enumerate(sections, start=1)
         ],
     )
     if edit.is_valid() and formset.is_valid():
@@ -246,6 +269,7 @@ def version_edit(request, pk):
                 sections=formset.sections(),
                 loaded_at=edit.cleaned_data["loaded_at"],
                 by=request.user,
+                school=school,
             )
         except ValidationError as error:
             # The editor's text stays in the form: nothing typed is lost.
@@ -253,7 +277,7 @@ def version_edit(request, pk):
         else:
             messages.success(request, _("The draft has been saved."))
             return redirect(version)
-    context = {"version": version, "edit": edit, "formset": formset}
+    context = {"version": version, "school": school, "edit": edit, "formset": formset}
     return render(request, "protocols/version_form.html", context)
 
 

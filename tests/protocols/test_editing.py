@@ -276,3 +276,45 @@ def test_section_preview_renders_the_safe_markdown_subset(client, director):
 def test_section_preview_needs_login(client):
     response = client.post(reverse("protocols:section_preview"), {"body": "x"})
     assert response.status_code == 302
+
+
+# --- school addenda ---------------------------------------------------------------------------
+
+
+def test_director_adds_an_addendum_shown_after_the_board_text(client, director, draft, school):
+    client.force_login(director)
+    data = {
+        "loaded_at": draft.updated_at.isoformat(),
+        **formset_data([("Onze school", "Wij fotograferen alleen op het plein.", 1, False)]),
+    }
+    client.post(reverse("protocols:version_addendum_edit", args=[draft.pk, school.slug]), data)
+    assert [(s.heading, s.school) for s in draft.sections.all()] == [
+        ("Inleiding", None),
+        ("Slot", None),
+        ("Onze school", school),
+    ]
+
+
+def test_editing_the_board_text_keeps_the_addenda(client, director, draft, school):
+    SectionFactory(version=draft, position=3, heading="Onze school", school=school)
+    client.force_login(director)
+    edit(client, draft, [("Inleiding", "Nieuw.", 1, False)])
+    assert [(s.heading, s.school) for s in draft.sections.all()] == [
+        ("Inleiding", None),
+        ("Onze school", school),
+    ]
+
+
+def test_version_addendum_edit_for_a_school_one_does_not_direct_is_404(
+    client, director, draft, school
+):
+    sibling = SchoolFactory(stichting=school.stichting)
+    client.force_login(director)
+    url = reverse("protocols:version_addendum_edit", args=[draft.pk, sibling.slug])
+    assert client.get(url).status_code == 404
+
+
+def test_version_addendum_edit_is_404_for_outsider(client, outsider, draft, school):
+    client.force_login(outsider)
+    url = reverse("protocols:version_addendum_edit", args=[draft.pk, school.slug])
+    assert client.get(url).status_code == 404
