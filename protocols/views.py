@@ -69,7 +69,12 @@ def public_pdf(request, slug, pk=None):
             raise Http404("No adopted protocol.")
     stored = pdf.stored_pdf(version, school=school)
     filename = f"{version.protocol.title} - {school.name} - versie {version.number}.pdf"
-    return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=filename)
+    return FileResponse(
+        stored.file.open("rb"),
+        content_type="application/pdf",
+        filename=filename,
+        as_attachment=True,
+    )
 
 
 def protocol_list(request):
