@@ -107,7 +107,12 @@ class ProtocolVersion(models.Model):
         IN_PROCEDURE = "in_procedure", _("In procedure")
         ADOPTED = "adopted", _("Adopted")
         SUPERSEDED = "superseded", _("Superseded")
+        RETURNED = "returned", _("Sent back")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class LegalBasis(models.TextChoices):
+        ADVICE = "advice", _("for advice (adviesrecht)")
+        CONSENT = "consent", _("for consent (instemmingsrecht)")
 
     protocol = models.ForeignKey(
         Protocol, on_delete=models.CASCADE, related_name="versions", verbose_name=_("protocol")
@@ -129,6 +134,21 @@ class ProtocolVersion(models.Model):
         _("editorial change only"),
         default=False,
         help_text=_("An editorial change does not ask staff to confirm reading again."),
+    )
+    # WMS art. 7a: a proposal states expressly whether it asks advice or consent, and why.
+    legal_basis = models.CharField(
+        _("submitted for"), max_length=10, choices=LegalBasis.choices, blank=True
+    )
+    legal_article = models.CharField(_("legal basis (article)"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+        editable=False,
     )
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -289,3 +309,185 @@ def has_adopted_protocol() -> Exists:
         | Exists(board_wide.filter(protocol__applies_to=OuterRef("pk")))
         | Exists(board_wide.filter(protocol__applies_to__isnull=True))
     )
+
+
+class StepKind(models.TextChoices):
+    ADVICE = "advice", _("advice")
+    CONSENT = "consent", _("consent")
+    APPROVAL = "approval", _("approval")
+    ADOPTION = "adoption", _("adoption")
+    NOTICE = "notice", _("for information")
+
+
+class StepBody(models.TextChoices):
+    DIRECTORS = "directors", _("directors' meeting")
+    COUNCIL = "council", _("participation council (GMR or MR, by scope)")
+    SUPERVISORY = "supervisory", _("supervisory board (RvT)")
+    BOARD = "board", _("executive board (CvB)")
+    FORUM = "forum", _("other forum")
+
+
+class ProcedureStepDefinition(models.Model):
+    """One step of a stichting's approval procedure template, in order."""
+
+    stichting = models.ForeignKey(
+        Stichting,
+        on_delete=models.CASCADE,
+        related_name="procedure_steps",
+        verbose_name=_("stichting"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
+    body = models.CharField(_("body"), max_length=12, choices=StepBody.choices)
+    forum = models.CharField(
+        _("forum"), max_length=100, blank=True, help_text=_("For another forum: its name.")
+    )
+    geledingen = models.JSONField(
+        _("sections that vote"),
+        default=list,
+        blank=True,
+        help_text=_("For consent by a council: the sections whose consent is required."),
+    )
+    term_days = models.PositiveSmallIntegerField(
+        _("response term (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the council's own term, or none for the board."),
+    )
+    may_be_not_applicable = models.BooleanField(_("may be marked n.v.t."), default=False)
+
+    class Meta:
+        verbose_name = _("procedure step")
+        verbose_name_plural = _("procedure steps")
+        ordering = ["stichting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["stichting", "position"], name="unique_step_position")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+
+class ProcedureStep(models.Model):
+    """A step of one version's procedure: a snapshot of the template taken at submission."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OPEN = "open", _("open")
+        DECIDED = "decided", _("decided")
+        NOT_APPLICABLE = "not_applicable", _("n.v.t.")
+        WITHHELD = "withheld", _("consent withheld")
+
+    class Outcome(models.TextChoices):
+        POSITIVE = "positive", _("positive")
+        NEGATIVE = "negative", _("negative")
+        CONDITIONAL = "conditional", _("conditional")
+        GRANTED = "granted", _("granted")
+        WITHHELD = "withheld", _("withheld")
+        APPROVED = "approved", _("approved")
+        NOT_APPROVED = "not_approved", _("not approved")
+        ADOPTED = "adopted", _("adopted")
+        NOTED = "noted", _("noted")
+
+    version = models.ForeignKey(
+        ProtocolVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
+    body = models.CharField(_("body"), max_length=12, choices=StepBody.choices)
+    forum = models.CharField(_("forum"), max_length=100, blank=True)
+    council = models.ForeignKey(
+        "schools.Council",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedure_steps",
+        verbose_name=_("council"),
+    )
+    geledingen = models.JSONField(_("sections that vote"), default=list, blank=True)
+    term_days = models.PositiveSmallIntegerField(_("response term (days)"), null=True, blank=True)
+    may_be_not_applicable = models.BooleanField(_("may be marked n.v.t."), default=False)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.WAITING, editable=False
+    )
+    opened_on = models.DateField(_("sent on"), null=True, blank=True, editable=False)
+    due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
+    outcome = models.CharField(
+        _("outcome"), max_length=15, choices=Outcome.choices, blank=True, editable=False
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True, editable=False)
+    remarks = models.TextField(_("remarks"), blank=True, editable=False)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        editable=False,
+        help_text=_("Why n.v.t., or why the board deviates."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        editable=False,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
+    # WMS art. 32, after consent is withheld: the board tells the council within three months
+    # whether it goes to the LCG WMS, and then submits within six weeks of that notice.
+    lcg_notified_on = models.DateField(
+        _("LCG intention told to council on"), null=True, blank=True, editable=False
+    )
+    lcg_submitted_on = models.DateField(
+        _("submitted to the LCG on"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("procedure step of a version")
+        verbose_name_plural = _("procedure steps of versions")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="unique_version_step")
+        ]
+
+    def __str__(self):
+        return f"{self.version} – {self.name}"
+
+    def term_expired(self, today) -> bool:
+        """Silence is never consent: an open step past its due date is shown as such."""
+        return self.status == self.Status.OPEN and self.due_on is not None and today > self.due_on
+
+    @property
+    def body_label(self) -> str:
+        if self.council_id:
+            return self.council.name
+        return self.forum or self.get_body_display()
+
+
+class GeledingVote(models.Model):
+    """The vote of one section (geleding) of a council on a consent step."""
+
+    step = models.ForeignKey(
+        ProcedureStep, on_delete=models.CASCADE, related_name="votes", verbose_name=_("step")
+    )
+    geleding = models.CharField(_("section"), max_length=10)
+    members = models.PositiveSmallIntegerField(_("members of the section"))
+    present = models.PositiveSmallIntegerField(_("members present"))
+    votes_for = models.PositiveSmallIntegerField(_("for"))
+    votes_against = models.PositiveSmallIntegerField(_("against"))
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"))
+    granted = models.BooleanField(_("consent granted"))
+
+    class Meta:
+        verbose_name = _("vote of a section")
+        verbose_name_plural = _("votes of sections")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "geleding"], name="one_vote_per_geleding")
+        ]
+
+    def __str__(self):
+        return f"{self.step}: {self.geleding}"

@@ -1,19 +1,489 @@
-"""Status changes of protocol versions. Every status change goes through this module.
+"""The approval procedure of protocol versions. Every status change goes through this module.
 
-The approval procedure itself (advies, instemming, vaststelling) is built on top of this in
-the procedure issue; for now it registers adoptions that took place before the portal.
+A draft is submitted (WMS art. 7a: for advice or for consent, with its legal basis); its steps
+are a snapshot of the stichting's procedure template and run in order. Silence is never
+consent (DOMAIN A.8): a step past its term stays open and is shown as expired. Consent can be
+required per geleding (A.4) and is checked against the council's quorum and majority (A.11).
+Only the CvB adopts, and never while a required consent is missing (A.1, A.2, A.14).
 """
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from protocols.models import ProtocolVersion
-from schools.models import User
+from protocols.models import (
+    GeledingVote,
+    ProcedureStep,
+    ProcedureStepDefinition,
+    ProtocolVersion,
+    StepBody,
+    StepKind,
+)
+from schools.models import Council, CouncilMember, Membership, Role, User
 
 Status = ProtocolVersion.Status
+StepStatus = ProcedureStep.Status
+Outcome = ProcedureStep.Outcome
+EVALUATION_YEARS = 2
+DEFAULT_ARTICLE = "WMS art. 10 sub c en e"
+
+# What each kind of step may conclude, and which conclusions send the version back.
+OUTCOMES = {
+    StepKind.ADVICE: {Outcome.POSITIVE, Outcome.NEGATIVE, Outcome.CONDITIONAL},
+    StepKind.CONSENT: {Outcome.GRANTED, Outcome.WITHHELD},
+    StepKind.APPROVAL: {Outcome.APPROVED, Outcome.NOT_APPROVED},
+    StepKind.NOTICE: {Outcome.NOTED},
+    StepKind.ADOPTION: {Outcome.ADOPTED},
+}
+SENDS_BACK = {Outcome.NEGATIVE, Outcome.NOT_APPROVED}
+
+# Seed 003's chain: the default for a stichting that has not configured its own.
+DEFAULT_CHAIN = [
+    {"name": "Directeuren", "kind": StepKind.ADVICE, "body": StepBody.DIRECTORS, "term_days": 14},
+    {
+        "name": "GMR",
+        "kind": StepKind.CONSENT,
+        "body": StepBody.COUNCIL,
+        "geledingen": ["parents", "staff"],
+    },
+    {
+        "name": "RvT",
+        "kind": StepKind.APPROVAL,
+        "body": StepBody.SUPERVISORY,
+        "may_be_not_applicable": True,
+    },
+    {"name": "Vaststelling CvB", "kind": StepKind.ADOPTION, "body": StepBody.BOARD},
+]
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, on the last day of a shorter month."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def procedure_template(stichting) -> list[ProcedureStepDefinition]:
+    """The stichting's procedure steps, creating seed 003's chain when it has none."""
+    steps = list(stichting.procedure_steps.all())
+    if steps:
+        return steps
+    return ProcedureStepDefinition.objects.bulk_create(
+        ProcedureStepDefinition(stichting=stichting, position=position, **step)
+        for position, step in enumerate(DEFAULT_CHAIN, start=1)
+    )
+
+
+def council_for(version: ProtocolVersion) -> Council | None:
+    """WMS art. 16: a board-wide proposal goes to the GMR, a school's own to its MR."""
+    protocol = version.protocol
+    if protocol.school_id:
+        return Council.objects.filter(kind=Council.Kind.MR, school=protocol.school_id).first()
+    return Council.objects.filter(kind=Council.Kind.GMR, stichting=protocol.stichting_id).first()
+
+
+def may_draft(user: User, version: ProtocolVersion) -> bool:
+    return ProtocolVersion.objects.for_user(user, edit=True).filter(pk=version.pk).exists()
+
+
+def is_board_member(user: User, version: ProtocolVersion) -> bool:
+    return Membership.objects.filter(
+        user=user, role=Role.BOARD, stichting=version.protocol.stichting_id
+    ).exists()
+
+
+def may_record(user: User, step: ProcedureStep) -> bool:
+    """Who records a step's outcome: its council's members, or the board and directors."""
+    if step.body == StepBody.COUNCIL:
+        today = timezone.localdate()
+        return (
+            CouncilMember.objects.filter(council=step.council_id, user=user)
+            .exclude(end_date__lte=today)
+            .exists()
+        )
+    if step.kind == StepKind.ADOPTION:
+        return is_board_member(user, step.version)
+    return may_draft(user, step.version)
+
+
+def _open(step: ProcedureStep, today: date) -> None:
+    step.status = StepStatus.OPEN
+    step.opened_on = today
+    days = step.term_days or (step.council.term_days if step.council_id else None)
+    step.due_on = today + timedelta(days=days) if days else None
+    step.save(update_fields=["status", "opened_on", "due_on"])
+
+
+def _open_next(version: ProtocolVersion, after: int, today: date) -> ProcedureStep | None:
+    following = version.steps.filter(position__gt=after, status=StepStatus.WAITING).first()
+    if following:
+        _open(following, today)
+    return following
+
+
+def _locked(version: ProtocolVersion) -> ProtocolVersion:
+    return ProtocolVersion.objects.select_for_update().select_related("protocol").get(pk=version.pk)
+
+
+@transaction.atomic
+def submit(
+    version: ProtocolVersion,
+    *,
+    by: User,
+    change_summary: str,
+    legal_basis: str,
+    legal_article: str = DEFAULT_ARTICLE,
+    is_editorial: bool = False,
+) -> ProcedureStep:
+    """Freeze a draft and open the first step of its procedure; returns that step."""
+    version = _locked(version)
+    if version.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    if not may_draft(by, version):
+        raise ValidationError(_("You may not submit this protocol."))
+    if not change_summary.strip():
+        raise ValidationError(_("Say what has changed before the version leaves draft."))
+    if legal_basis not in ProtocolVersion.LegalBasis.values or not legal_article.strip():
+        raise ValidationError(_("State whether this is submitted for advice or consent, and why."))
+    if not version.sections.exists():
+        raise ValidationError(_("A protocol needs at least one section with text."))
+    template = procedure_template(version.protocol.stichting)
+    council = council_for(version)
+    if council is None and any(s.body == StepBody.COUNCIL for s in template):
+        raise ValidationError(_("There is no participation council to ask; add it first."))
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(
+            version=version,
+            position=definition.position,
+            # The template names the GMR; a school's own protocol goes to its MR (art. 16).
+            name=council.kind.upper() if definition.body == StepBody.COUNCIL else definition.name,
+            kind=definition.kind,
+            body=definition.body,
+            forum=definition.forum,
+            council=council if definition.body == StepBody.COUNCIL else None,
+            geledingen=definition.geledingen,
+            term_days=definition.term_days,
+            may_be_not_applicable=definition.may_be_not_applicable,
+        )
+        for definition in template
+    )
+    version.status = Status.IN_PROCEDURE
+    version.change_summary = change_summary.strip()
+    version.legal_basis = legal_basis
+    version.legal_article = legal_article.strip()
+    version.is_editorial = is_editorial
+    version.submitted_at, version.submitted_by = timezone.now(), by
+    version.save()
+    first = version.steps.first()
+    _open(first, timezone.localdate())
+    return first
+
+
+def _geleding_granted(
+    council: Council, members: int, present: int, votes_for: int, votes_against: int
+) -> bool:
+    """A section's consent under its council's quorum and majority rule (DOMAIN A.11)."""
+    quorum = council.quorum if council.quorum is not None else members // 2 + 1
+    if present < quorum:
+        return False
+    if council.majority == Council.Majority.TWO_THIRDS:
+        return 3 * votes_for >= 2 * present
+    if council.majority == Council.Majority.HALF_PRESENT:
+        return 2 * votes_for > present
+    return votes_for > votes_against
+
+
+def _check_votes(step: ProcedureStep, votes: list[dict]) -> list[GeledingVote]:
+    by_geleding = {vote["geleding"]: vote for vote in votes}
+    if set(by_geleding) != set(step.geledingen):
+        raise ValidationError(_("Record the vote of every section whose consent is required."))
+    rows = []
+    for geleding in step.geledingen:
+        vote = by_geleding[geleding]
+        numbers = [
+            vote[k] for k in ("members", "present", "votes_for", "votes_against", "abstentions")
+        ]
+        members, present, votes_for, votes_against, abstentions = numbers
+        if min(numbers) < 0 or present > members:
+            raise ValidationError(_("More members present than the section has."))
+        if votes_for + votes_against + abstentions != present:
+            raise ValidationError(
+                _("For, against and abstentions must add up to the members present.")
+            )
+        rows.append(
+            GeledingVote(
+                step=step,
+                geleding=geleding,
+                members=members,
+                present=present,
+                votes_for=votes_for,
+                votes_against=votes_against,
+                abstentions=abstentions,
+                granted=_geleding_granted(step.council, members, present, votes_for, votes_against),
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def record_decision(
+    step: ProcedureStep,
+    *,
+    by: User,
+    decided_on: date,
+    outcome: str = "",
+    votes: list[dict] | None = None,
+    meeting_date: date | None = None,
+    remarks: str = "",
+) -> ProcedureStep:
+    """Record the outcome of an open step and move the procedure on.
+
+    For consent the outcome follows from the votes per section. Side effects: the next step
+    opens; a negative outcome sends the version back with a new draft made from it; withheld
+    consent leaves the step waiting for the board's WMS art. 32 choice.
+    """
+    step = ProcedureStep.objects.select_related("version__protocol", "council").get(pk=step.pk)
+    if step.kind == StepKind.ADOPTION:
+        raise ValidationError(_("The board adopts a version with its own decision."))
+    if not may_record(by, step):
+        raise ValidationError(_("You may not record the outcome of this step."))
+    today = timezone.localdate()
+    if decided_on > today:
+        raise ValidationError(_("A decision cannot be dated in the future."))
+    rows = []
+    if step.kind == StepKind.CONSENT and step.geledingen:
+        rows = _check_votes(step, votes or [])
+        outcome = Outcome.GRANTED if all(r.granted for r in rows) else Outcome.WITHHELD
+    if outcome not in OUTCOMES[step.kind]:
+        raise ValidationError(_("This outcome does not fit this step."))
+    status = StepStatus.WITHHELD if outcome == Outcome.WITHHELD else StepStatus.DECIDED
+    # One decision per step, even when two people submit at the same moment: the update
+    # only succeeds for the first, on SQLite and PostgreSQL alike.
+    updated = ProcedureStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
+        status=status,
+        outcome=outcome,
+        decided_on=decided_on,
+        meeting_date=meeting_date,
+        remarks=remarks.strip(),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(
+            _("The outcome of this step has already been recorded; reload to see it."),
+            code="already_recorded",
+        )
+    GeledingVote.objects.bulk_create(rows)
+    step.refresh_from_db()
+    if outcome in SENDS_BACK:
+        _send_back(step.version, by=by)
+    elif status == StepStatus.DECIDED:
+        _open_next(step.version, step.position, today)
+    return step
+
+
+def _send_back(version: ProtocolVersion, *, by: User) -> ProtocolVersion:
+    from protocols.services import new_draft
+
+    version = _locked(version)
+    version.status = Status.RETURNED
+    version.save(update_fields=["status", "updated_at"])
+    return new_draft(version, by=by)
+
+
+@transaction.atomic
+def mark_not_applicable(step: ProcedureStep, *, by: User, reason: str) -> ProcedureStep:
+    """Skip an open step that may be n.v.t., with the reason; the next step opens."""
+    step = ProcedureStep.objects.select_related("version__protocol").get(pk=step.pk)
+    if not step.may_be_not_applicable:
+        raise ValidationError(_("This step cannot be skipped."))
+    if not may_draft(by, step.version):
+        raise ValidationError(_("You may not change this procedure."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason why this step does not apply."))
+    updated = ProcedureStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
+        status=StepStatus.NOT_APPLICABLE,
+        reason=reason.strip(),
+        decided_on=timezone.localdate(),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(_("Only the open step can be marked n.v.t."))
+    _open_next(step.version, step.position, timezone.localdate())
+    step.refresh_from_db()
+    return step
+
+
+@transaction.atomic
+def extend_term(step: ProcedureStep, *, by: User, due_on: date) -> None:
+    """Give a body more time (for instance after the term ran out): silence stays silence."""
+    step = ProcedureStep.objects.select_for_update().select_related("version").get(pk=step.pk)
+    if step.status != StepStatus.OPEN:
+        raise ValidationError(_("Only an open step has a term."))
+    if not may_draft(by, step.version):
+        raise ValidationError(_("You may not change this procedure."))
+    if due_on <= timezone.localdate():
+        raise ValidationError(_("A new term must end in the future."))
+    step.due_on = due_on
+    step.save(update_fields=["due_on"])
+
+
+@transaction.atomic
+def withdraw(version: ProtocolVersion, *, by: User, reason: str) -> None:
+    """Withdraw a proposal from the procedure (for instance after consent was withheld)."""
+    version = _locked(version)
+    if version.status != Status.IN_PROCEDURE:
+        raise ValidationError(_("Only a version in procedure can be withdrawn."))
+    if not may_draft(by, version):
+        raise ValidationError(_("You may not withdraw this protocol."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for withdrawing."))
+    version.status = Status.WITHDRAWN
+    version.save(update_fields=["status", "updated_at"])
+    version.steps.filter(status=StepStatus.OPEN).update(
+        status=StepStatus.DECIDED, reason=reason.strip(), recorded_by=by, recorded_at=timezone.now()
+    )
+
+
+def consent_clock(step: ProcedureStep, today: date) -> dict | None:
+    """WMS art. 32 after consent is withheld: three months to choose, then six weeks to the LCG."""
+    if step.status != StepStatus.WITHHELD or not step.decided_on:
+        return None
+    choose_by = add_months(step.decided_on, 3)
+    submit_by = step.lcg_notified_on + timedelta(weeks=6) if step.lcg_notified_on else None
+    lapsed = (not step.lcg_notified_on and today > choose_by) or (
+        submit_by is not None and not step.lcg_submitted_on and today > submit_by
+    )
+    return {"choose_by": choose_by, "submit_by": submit_by, "lapsed": lapsed}
+
+
+@transaction.atomic
+def record_lcg(
+    step: ProcedureStep,
+    *,
+    by: User,
+    notified_on: date | None = None,
+    submitted_on: date | None = None,
+    ruling: str = "",
+) -> None:
+    """Record the board's way to the LCG WMS after withheld consent, and its binding ruling.
+
+    A ruling that replaces the consent lets the procedure go on; one that does not withdraws
+    the proposal.
+    """
+    step = ProcedureStep.objects.select_for_update().select_related("version").get(pk=step.pk)
+    if step.status != StepStatus.WITHHELD:
+        raise ValidationError(_("Only withheld consent can go to the LCG WMS."))
+    if not is_board_member(by, step.version):
+        raise ValidationError(_("Only the board decides to go to the LCG WMS."))
+    clock = consent_clock(step, timezone.localdate())
+    if clock["lapsed"]:
+        raise ValidationError(_("The WMS terms have passed: the proposal has lapsed."))
+    if notified_on:
+        step.lcg_notified_on = notified_on
+    if submitted_on:
+        if not step.lcg_notified_on:
+            raise ValidationError(_("First record when the council was told."))
+        step.lcg_submitted_on = submitted_on
+    step.save(update_fields=["lcg_notified_on", "lcg_submitted_on"])
+    if ruling == "replaces_consent":
+        step.status, step.outcome = StepStatus.DECIDED, Outcome.GRANTED
+        step.remarks = (
+            step.remarks + "\n" + _("Consent replaced by a ruling of the LCG WMS.")
+        ).strip()
+        step.save(update_fields=["status", "outcome", "remarks"])
+        _open_next(step.version, step.position, timezone.localdate())
+    elif ruling == "upholds_refusal":
+        withdraw(step.version, by=by, reason=_("The LCG WMS did not replace the consent."))
+
+
+def missing_consent(version: ProtocolVersion) -> list[ProcedureStep]:
+    """Consent steps without consent granted: adoption is impossible while there are any."""
+    return [
+        step
+        for step in version.steps.all()
+        if step.kind == StepKind.CONSENT and step.outcome != Outcome.GRANTED
+    ]
+
+
+@transaction.atomic
+def adopt(
+    version: ProtocolVersion,
+    *,
+    by: User,
+    decided_on: date,
+    effective_date: date,
+    evaluation_date: date | None = None,
+    reason: str = "",
+) -> ProtocolVersion:
+    """The CvB adopts a version whose earlier steps are all done (vaststelling).
+
+    Side effects: the previous adopted version is superseded, the evaluation date is set (two
+    years on by default) and the PDF is stored.
+    """
+    version = _locked(version)
+    step = version.steps.filter(status=StepStatus.OPEN).first()
+    if version.status != Status.IN_PROCEDURE or step is None or step.kind != StepKind.ADOPTION:
+        raise ValidationError(_("This version is not ready for adoption: earlier steps are open."))
+    if not is_board_member(by, version):
+        raise ValidationError(_("Only the board (CvB) adopts a protocol."))
+    if missing_consent(version):
+        raise ValidationError(_("Adoption is impossible while a required consent is missing."))
+    advice = [s for s in version.steps.all() if s.kind == StepKind.ADVICE]
+    # WMS: the board may deviate from advice only with written reasons.
+    if any(s.outcome == Outcome.CONDITIONAL for s in advice) and not reason.strip():
+        raise ValidationError(_("Give the reasons for deviating from the advice."))
+    if decided_on > timezone.localdate():
+        raise ValidationError(_("A decision cannot be dated in the future."))
+    if effective_date < decided_on:
+        raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
+    evaluation_date = evaluation_date or add_months(effective_date, 12 * EVALUATION_YEARS)
+    if evaluation_date <= effective_date:
+        raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
+    updated = ProcedureStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
+        status=StepStatus.DECIDED,
+        outcome=Outcome.ADOPTED,
+        decided_on=decided_on,
+        reason=reason.strip(),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(_("This version has already been adopted."), code="already_recorded")
+    _make_adopted(
+        version,
+        adopted_on=decided_on,
+        effective_date=effective_date,
+        evaluation_date=evaluation_date,
+    )
+    transaction.on_commit(lambda: _store_pdfs(version.pk))
+    return version
+
+
+def _make_adopted(version, *, adopted_on, effective_date, evaluation_date) -> None:
+    # Supersede first: a unique constraint allows one adopted version per protocol.
+    version.protocol.versions.filter(status=Status.ADOPTED).update(status=Status.SUPERSEDED)
+    version.status = Status.ADOPTED
+    version.adopted_on = adopted_on
+    version.effective_date = effective_date
+    version.evaluation_date = evaluation_date
+    version.save()
+
+
+def _store_pdfs(version_pk: int) -> None:
+    """Render the adopted PDF once per school it applies to, after the adoption is committed."""
+    from protocols import pdf
+
+    version = ProtocolVersion.objects.select_related("protocol").get(pk=version_pk)
+    for school in version.protocol.schools_covered():
+        pdf.stored_pdf(version, school=school)
 
 
 @transaction.atomic
@@ -30,18 +500,17 @@ def register_adoption(
 
     Side effects: the previously adopted version of the protocol becomes superseded.
     """
-    version = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
+    version = _locked(version)
     if version.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be registered as adopted."))
     if not change_summary.strip():
         raise ValidationError(_("Say what has changed before the version leaves draft."))
     if evaluation_date <= adopted_on or effective_date < adopted_on:
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
-    # Supersede first: a unique constraint allows one adopted version per protocol.
-    version.protocol.versions.filter(status=Status.ADOPTED).update(status=Status.SUPERSEDED)
-    version.status = Status.ADOPTED
-    version.adopted_on = adopted_on
-    version.effective_date = effective_date
-    version.evaluation_date = evaluation_date
     version.change_summary = change_summary
-    version.save()
+    _make_adopted(
+        version,
+        adopted_on=adopted_on,
+        effective_date=effective_date,
+        evaluation_date=evaluation_date,
+    )

@@ -398,9 +398,27 @@ class Council(models.Model):
         MR = "mr", _("Participation council (MR)")
         GMR = "gmr", _("Joint participation council (GMR)")
 
+    class Majority(models.TextChoices):
+        VOTES_CAST = "votes_cast", _("more votes for than against")
+        HALF_PRESENT = "half_present", _("more than half of the members present")
+        TWO_THIRDS = "two_thirds", _("two thirds of the members present")
+
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
     stichting = models.ForeignKey(
         Stichting, on_delete=models.CASCADE, related_name="councils", verbose_name=_("stichting")
+    )
+    # From the council's own reglement (WMS leaves quorum, majority and term to it).
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum per section"),
+        null=True,
+        blank=True,
+        help_text=_("Members of a section who must be present; empty: more than half of them."),
+    )
+    majority = models.CharField(
+        _("majority rule"), max_length=12, choices=Majority.choices, default=Majority.VOTES_CAST
+    )
+    term_days = models.PositiveSmallIntegerField(
+        _("response term (days)"), default=42, help_text=_("From the reglement; often six weeks.")
     )
     school = models.ForeignKey(
         School,
