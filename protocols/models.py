@@ -491,3 +491,113 @@ class GeledingVote(models.Model):
 
     def __str__(self):
         return f"{self.step}: {self.geleding}"
+
+
+class Question(models.Model):
+    """A council member's question about a proposal, per section, answered by the director."""
+
+    version = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("version"),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("section"),
+    )
+    text = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["asked_at"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ReadingLink(models.Model):
+    """A personal, expiring link to read one proposal and its diff, for someone without account."""
+
+    version = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.CASCADE,
+        related_name="reading_links",
+        verbose_name=_("version"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("reading link")
+        verbose_name_plural = _("reading links")
+
+    def __str__(self):
+        return f"{self.name} – {self.version}"
+
+
+class Acknowledgement(models.Model):
+    """A staff member's "gelezen en begrepen" for one exact adopted version."""
+
+    version = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+        verbose_name=_("version"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+        verbose_name=_("staff member"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("read and understood at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "user", "school"], name="one_acknowledgement_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.version}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from protocols import views
+from protocols import urls_council, urls_procedure, urls_record, views
 
 app_name = "protocols"
 urlpatterns = [
@@ -37,3 +37,6 @@ urlpatterns = [
         name="version_diff_pdf",
     ),
 ]
+
+# The approval procedure, council interaction and the record each keep their own routes.
+urlpatterns += urls_procedure.urlpatterns + urls_council.urlpatterns + urls_record.urlpatterns

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import importer, pdf, services
+from protocols import importer, pdf, services, views_council, views_procedure, views_record
 from protocols.diff import diff_versions
 from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, VersionEditForm
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
@@ -107,6 +107,8 @@ def version_detail(request, pk):
     for section in version.sections.filter(school__isnull=False).select_related("school"):
         addenda.setdefault(section.school, []).append(section)
     context["addenda"] = list(addenda.items())
+    for panel in (views_procedure, views_council, views_record):
+        context.update(panel.version_context(request, version))
     context["addendum_schools"] = (
         School.objects.for_user(request.user, roles=access.EDITING_ROLES).filter(
             pk__in=version.protocol.schools_covered()

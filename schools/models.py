@@ -486,3 +486,20 @@ class CouncilMember(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.council} ({self.get_geleding_display()})"
+
+
+class Notice(models.Model):
+    """An e-mail notice that was sent, keyed so that a job run twice sends nothing twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from consent.rules import age_on, pupil_decides
+from protocols import tasks as protocol_tasks
 from schools import access
 from schools.models import ClassGroup, Council, Pupil, School, school_year_of
 
@@ -28,8 +29,8 @@ def home(request):
         "reach": reach,
         "children": children,
         "own_pupil_decides": bool(own and pupil_decides(own.birth_date, today)),
-        # Filled by the protocol, consent and incident issues: each adds its own waiting items.
-        "tasks": [],
+        # Each app adds what waits for this user (protocols now; consent and incidents later).
+        "tasks": protocol_tasks.tasks_for(request.user),
     }
     return render(request, "schools/home.html", context)
 
