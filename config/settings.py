@@ -170,6 +170,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# The portal's own address, for links in e-mails (which have no request to build them from).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Branding of the deployment (footer, accessibility statement).
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Schoolportaal sociale media")
 ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
