@@ -176,3 +176,36 @@ def save_sections(
         for position, fields in enumerate(combined, start=1)
     )
     version.save(update_fields=["updated_at"])
+
+
+DEMO_CHANGE = (
+    "- Beelden die met kunstmatige intelligentie (AI) zijn gemaakt of bewerkt, maken we als "
+    "zodanig herkenbaar."
+)
+
+
+def load_demo_procedure(*, today: date) -> bool:
+    """Put a second version of Klasse's protocol before its GMR, so the demo shows a live
+    procedure (the directors have advised; the GMR's decision waits). Runs once."""
+    protocol = Protocol.objects.filter(stichting__slug="klasse").first()
+    if protocol is None or protocol.versions.count() > 1:
+        return False
+    director = User.objects.get(email="directeur@klasse.demo")
+    draft = new_draft(protocol.versions.get(status=ProtocolVersion.Status.ADOPTED), by=director)
+    section = draft.sections.filter(heading__startswith="A.").first() or draft.sections.last()
+    section.body = f"{section.body}\n{DEMO_CHANGE}"
+    section.save(update_fields=["body"])
+    step = workflow.submit(
+        draft,
+        by=director,
+        change_summary="Toegevoegd: een afspraak over beelden die met AI zijn gemaakt.",
+        legal_basis=ProtocolVersion.LegalBasis.CONSENT,
+    )
+    workflow.record_decision(
+        step,
+        by=director,
+        decided_on=today,
+        outcome=workflow.Outcome.POSITIVE,
+        remarks="Besproken in het directeurenoverleg.",
+    )
+    return True

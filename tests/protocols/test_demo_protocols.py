@@ -30,7 +30,7 @@ def test_every_organisation_has_one_adopted_protocol(demo):
 
 
 def test_klasse_protocol_carries_its_recorded_dates_and_trail(demo):
-    version = ProtocolVersion.objects.get(protocol__stichting__slug="klasse")
+    version = ProtocolVersion.objects.get(protocol__stichting__slug="klasse", number=1)
     trail = [(r.step, r.date) for r in version.procedure_records.all()]
     assert (version.adopted_on, version.evaluation_date) == (date(2026, 2, 23), date(2028, 2, 23))
     assert trail == [
@@ -62,6 +62,18 @@ def test_loading_twice_imports_nothing_new(demo):
         ProtocolVersion.objects.count(),
         out.getvalue().endswith("0 protocols imported.\n"),
     ) == (
-        5,
+        6,  # the five sources and Klasse's version 2 before the GMR
         True,
+    )
+
+
+def test_demo_puts_a_second_klasse_version_before_the_gmr(demo):
+    from protocols.models import ProcedureStep, StepKind
+
+    version = ProtocolVersion.objects.get(protocol__stichting__slug="klasse", number=2)
+    steps = {s.kind: s.status for s in version.steps.all()}
+    assert (version.status, steps[StepKind.ADVICE], steps[StepKind.CONSENT]) == (
+        ProtocolVersion.Status.IN_PROCEDURE,
+        ProcedureStep.Status.DECIDED,
+        ProcedureStep.Status.OPEN,
     )

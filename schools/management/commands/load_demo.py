@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from protocols.services import load_demo_protocols
+from protocols.services import load_demo_procedure, load_demo_protocols
 from schools.services import load_demo
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -26,10 +26,12 @@ class Command(BaseCommand):
             summary = load_demo(data, today=timezone.localdate())
             specs = json.loads(PROTOCOLS_FILE.read_text(encoding="utf-8"))["protocols"]
             protocols = load_demo_protocols(specs, fixtures_dir=FIXTURES)
+            in_procedure = load_demo_procedure(today=timezone.localdate())
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from error
         self.stdout.write(
             f"Demo data: {summary.organisations} organisations, {summary.schools} schools, "
             f"{summary.groups} groups, {summary.pupils} pupils, {summary.accounts} accounts "
-            f"({summary.created} new records), {protocols} protocols imported."
+            f"({summary.created} new records), {protocols} protocols imported"
+            f"{', 1 version put to a council' if in_procedure else ''}."
         )
