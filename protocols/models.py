@@ -539,6 +539,14 @@ class Question(models.Model):
         return self.text[:60]
 
 
+class ReadingLinkQuerySet(models.QuerySet):
+    def public(self):
+        """Links that still open their proposal: the token itself is the access check."""
+        from django.utils import timezone
+
+        return self.filter(expires_at__gt=timezone.now())
+
+
 class ReadingLink(models.Model):
     """A personal, expiring link to read one proposal and its diff, for someone without account."""
 
@@ -559,6 +567,8 @@ class ReadingLink(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
+
+    objects = ReadingLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reading link")

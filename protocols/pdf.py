@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from protocols import record
 from protocols.diff import diff_versions
 from protocols.models import ProtocolVersion, Section, StoredPdf
-from protocols.rendering import approval_rows, render_body, render_text
+from protocols.rendering import render_body, render_text
 from schools.models import School
 
 # markdown-it's footnote output (see protocols.rendering): references in the text, definitions
@@ -123,9 +124,7 @@ def render_version_pdf(version: ProtocolVersion, *, school: School | None = None
             "stichting": version.protocol.stichting,
             "school": school,
             "title": render_text(version.protocol.title, school_name=school_name),
-            "approval_rows": approval_rows(
-                version.procedure_records.all(), "\n".join(s.body for s in board)
-            ),
+            "approval_rows": record.trail_rows(version, sections=board),
             "sections": [section_context(s) for s in board],
             "addendum": [section_context(s) for s in addendum],
             "title_notes": [mark_safe(note) for note in title_notes],  # noqa: S308 (render_body)

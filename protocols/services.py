@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from protocols import workflow
+from protocols import acknowledgements, workflow
 from protocols.importer import ImportResult, import_file
 from protocols.models import ProcedureRecord, Protocol, ProtocolVersion, Section
 from schools.models import School, Stichting, User
@@ -104,6 +104,9 @@ def load_demo_protocols(specs: list[dict], *, fixtures_dir: Path) -> int:
                 evaluation_date=date.fromisoformat(spec["evaluation_date"]),
                 change_summary=spec["change_summary"],
             )
+            # Staff confirm having read the protocol in force, as after any adoption.
+            version.refresh_from_db()
+            acknowledgements.request(version)
         imported += 1
     return imported
 

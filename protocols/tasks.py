@@ -1,6 +1,148 @@
 """What waits for a user in the protocol procedure, for the home page."""
 
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from protocols import notices, workflow
+from protocols.models import (
+    Acknowledgement,
+    ProcedureStep,
+    ProtocolVersion,
+    StepBody,
+    StepKind,
+)
+from schools.models import CouncilMember, Membership, Role
+
+StepStatus = ProcedureStep.Status
+Status = ProtocolVersion.Status
+
 
 def tasks_for(user) -> list[dict]:
-    """Items {title, url} that wait for `user`, in a fixed number of queries."""
-    return []
+    """Items {title, url} that wait for `user`, in three queries however many there are."""
+    if not user.is_authenticated:
+        return []
+    return _steps(user) + _questions(user) + _acknowledgements(user)
+
+
+def _steps(user) -> list[dict]:
+    """Council decisions to take, terms of one's own proposals, and the board's decisions."""
+    today = timezone.localdate()
+    near = today + timedelta(days=notices.TERM_REMINDER_DAYS)
+    seats = CouncilMember.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=today), user=user
+    )
+    board = Membership.objects.filter(user=user, role=Role.BOARD)
+    steps = (
+        ProcedureStep.objects.filter(version__status=Status.IN_PROCEDURE)
+        .filter(
+            Q(status=StepStatus.OPEN, body=StepBody.COUNCIL, council__in=seats.values("council"))
+            | Q(status=StepStatus.OPEN, version__submitted_by=user, due_on__lte=near)
+            | (
+                Q(version__protocol__stichting__in=board.values("stichting"))
+                & (
+                    Q(status=StepStatus.OPEN, kind=StepKind.ADOPTION)
+                    | Q(status=StepStatus.WITHHELD)
+                )
+            )
+        )
+        .annotate(
+            is_seat=Exists(seats.filter(council=OuterRef("council"))),
+            is_board=Exists(board.filter(stichting=OuterRef("version__protocol__stichting"))),
+        )
+        .select_related("version__protocol", "council")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    tasks = []
+    for step in steps:
+        version = step.version
+        names = {"protocol": version.protocol.title, "number": version.number}
+        url = version.get_absolute_url()
+        if step.status == StepStatus.OPEN and step.body == StepBody.COUNCIL and step.is_seat:
+            title = _("Decision of %(council)s on %(protocol)s version %(number)s")
+            tasks.append({"title": title % {**names, "council": step.council.name}, "url": url})
+        if (
+            step.status == StepStatus.OPEN
+            and version.submitted_by_id == user.pk
+            and step.due_on is not None
+            and step.due_on <= near
+        ):
+            if step.term_expired(today):
+                title = _("Term of %(body)s ran out on %(date)s: %(protocol)s version %(number)s")
+            else:
+                title = _("Term of %(body)s ends on %(date)s: %(protocol)s version %(number)s")
+            names_and_date = {**names, "body": step.body_label, "date": date_format(step.due_on)}
+            tasks.append({"title": title % names_and_date, "url": url})
+        if step.is_board and step.status == StepStatus.OPEN and step.kind == StepKind.ADOPTION:
+            title = _("Adopt %(protocol)s version %(number)s")
+            tasks.append({"title": title % names, "url": url})
+        if step.is_board and step.status == StepStatus.WITHHELD:
+            clock = workflow.consent_clock(step, today)
+            if clock is None or clock["lapsed"]:
+                continue
+            if step.lcg_notified_on:
+                if step.lcg_submitted_on:
+                    continue
+                title = _("Submit %(protocol)s version %(number)s to the LCG WMS by %(date)s")
+                deadline = clock["submit_by"]
+            else:
+                title = _(
+                    "Consent withheld for %(protocol)s version %(number)s: "
+                    "withdraw or go to the LCG WMS by %(date)s"
+                )
+                deadline = clock["choose_by"]
+            tasks.append({"title": title % {**names, "date": date_format(deadline)}, "url": url})
+    return tasks
+
+
+def _questions(user) -> list[dict]:
+    """Council questions waiting for an answer, for those who may draft the protocol."""
+    versions = (
+        ProtocolVersion.objects.for_user(user, edit=True)
+        .filter(status=Status.IN_PROCEDURE)
+        .annotate(unanswered=Count("questions", filter=Q(questions__answer="")))
+        .filter(unanswered__gt=0)
+        .select_related("protocol")
+    )
+    return [
+        {
+            "title": ngettext(
+                "%(count)d unanswered question about %(protocol)s version %(number)s",
+                "%(count)d unanswered questions about %(protocol)s version %(number)s",
+                version.unanswered,
+            )
+            % {
+                "count": version.unanswered,
+                "protocol": version.protocol.title,
+                "number": version.number,
+            },
+            "url": version.get_absolute_url() + "#questions",
+        }
+        for version in versions
+    ]
+
+
+def _acknowledgements(user) -> list[dict]:
+    """Adopted versions that `user` has yet to confirm having read."""
+    waiting = Acknowledgement.objects.filter(
+        user=user, confirmed_at__isnull=True, version__status=Status.ADOPTED
+    ).select_related("version__protocol", "school")
+    tasks = []
+    for acknowledgement in waiting:
+        version = acknowledgement.version
+        try:
+            url = reverse("protocols:acknowledgement_confirm", args=[version.pk])
+        except NoReverseMatch:  # the confirmation page is not installed (yet)
+            url = version.get_absolute_url()
+        title = _("Confirm you have read %(protocol)s version %(number)s (%(school)s)") % {
+            "protocol": version.protocol.title,
+            "number": version.number,
+            "school": acknowledgement.school.name,
+        }
+        tasks.append({"title": title, "url": url})
+    return tasks

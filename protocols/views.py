@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import importer, pdf, services, views_council, views_procedure, views_record
+from protocols import importer, pdf, record, services, views_council, views_procedure, views_record
 from protocols.diff import diff_versions
 from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, VersionEditForm
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
-from protocols.rendering import approval_rows, render_body
+from protocols.rendering import render_body
 from schools import access
 from schools.models import School, Stichting
 
@@ -26,9 +26,7 @@ def _school_view(version: ProtocolVersion, school: School | None) -> dict:
         "school": school,
         "board_sections": [s for s in sections if s.school_id is None],
         "addendum": [s for s in sections if school and s.school_id == school.pk],
-        "procedure": approval_rows(
-            version.procedure_records.all(), "\n".join(s.body for s in sections)
-        ),
+        "procedure": record.trail_rows(version, sections=sections),
     }
 
 

@@ -1,6 +1,322 @@
-"""Views of the approval procedure: procedure (see protocols/urls.py)."""
+"""Views of the approval procedure: submit, record a step, n.v.t., terms, WMS art. 32, adopt.
+
+The rules are `protocols/workflow.py`'s: these views read a form, call the workflow and say
+what happened. A version is fetched through `for_user`, a step only through its version, so
+an outsider gets a 404 for both. A refusal by the workflow is shown as a message above the
+form, which keeps what was typed.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from protocols import workflow
+from protocols.forms_procedure import (
+    AdoptForm,
+    ExtendForm,
+    LcgForm,
+    NotApplicableForm,
+    RecordForm,
+    SubmitForm,
+    VoteForm,
+    WithdrawForm,
+)
+from protocols.models import ProcedureStep, ProtocolVersion, StepKind
+from schools.models import CouncilMember
+
+Status = ProtocolVersion.Status
+StepStatus = ProcedureStep.Status
+Outcome = ProcedureStep.Outcome
+GELEDINGEN = dict(CouncilMember.Geleding.choices)
+
+
+def _version(request, pk, *, edit=False) -> ProtocolVersion:
+    versions = ProtocolVersion.objects.for_user(request.user, edit=edit)
+    return get_object_or_404(versions.select_related("protocol"), pk=pk)
+
+
+def _step(version, step_pk) -> ProcedureStep:
+    return get_object_or_404(version.steps.select_related("council"), pk=step_pk)
+
+
+def _deviates_from_advice(steps) -> bool:
+    # Shown as a required field; workflow.adopt is what enforces it.
+    return any(s.kind == StepKind.ADVICE and s.outcome == Outcome.CONDITIONAL for s in steps)
 
 
 def version_context(request, version) -> dict:
-    """Extra context for the version page's procedure panel."""
-    return {}
+    """The procedure panel: the steps, what this user may do now, and the WMS art. 32 clock."""
+    user = request.user
+    today = timezone.localdate()
+    steps = list(version.steps.select_related("council").prefetch_related("votes"))
+    in_procedure = version.status == Status.IN_PROCEDURE
+    open_step = next((s for s in steps if s.status == StepStatus.OPEN), None)
+    # After a withdrawal the refused step keeps its status; its clock no longer runs.
+    withheld = None
+    if in_procedure:
+        withheld = next((s for s in steps if s.status == StepStatus.WITHHELD), None)
+    clock = workflow.consent_clock(withheld, today) if withheld else None
+    drafts = version.status in (Status.DRAFT, Status.IN_PROCEDURE) and workflow.may_draft(
+        user, version
+    )
+    adopting = open_step is not None and open_step.kind == StepKind.ADOPTION
+    board = (adopting or withheld is not None) and workflow.is_board_member(user, version)
+    may = {
+        "submit": version.status == Status.DRAFT and drafts,
+        "record": bool(open_step and not adopting and workflow.may_record(user, open_step)),
+        "not_applicable": bool(open_step and open_step.may_be_not_applicable and drafts),
+        "extend": bool(open_step and open_step.due_on and drafts),
+        "withdraw": in_procedure and drafts,
+        "adopt": adopting and board,
+        "lcg": bool(withheld and board and not clock["lapsed"]),
+    }
+    forms = {
+        "not_applicable": NotApplicableForm() if may["not_applicable"] else None,
+        "extend": ExtendForm(initial={"due_on": open_step.due_on}) if may["extend"] else None,
+        "withdraw": WithdrawForm() if may["withdraw"] else None,
+        "lcg": LcgForm() if may["lcg"] else None,
+        "adopt": AdoptForm(reason_required=_deviates_from_advice(steps)) if may["adopt"] else None,
+    }
+    rows = [
+        {
+            "step": step,
+            "term_expired": step.term_expired(today),
+            "votes": [(GELEDINGEN.get(v.geleding, v.geleding), v) for v in step.votes.all()],
+        }
+        for step in steps
+    ]
+    return {
+        "procedure_steps": rows,
+        "procedure_open_step": open_step,
+        "procedure_withheld_step": withheld,
+        "procedure_clock": clock,
+        "procedure_may": may,
+        "procedure_forms": forms,
+    }
+
+
+def _form_page(request, version, form, *, title, button, step=None, intro="", vote_forms=()):
+    context = {
+        "version": version,
+        "step": step,
+        "form": form,
+        "vote_forms": vote_forms,
+        "title": title,
+        "intro": intro,
+        "button": button,
+    }
+    return render(request, "protocols/procedure/procedure_form.html", context)
+
+
+def version_submit(request, pk):
+    """Submit a draft for its procedure, stating advice or consent (WMS art. 7a)."""
+    version = _version(request, pk, edit=True)
+    if version.status != Status.DRAFT:
+        messages.error(request, _("Only a draft can be submitted."))
+        return redirect(version)
+    form = SubmitForm(
+        request.POST or None,
+        initial={
+            "change_summary": version.change_summary,
+            "legal_basis": version.legal_basis,
+            "legal_article": version.legal_article or workflow.DEFAULT_ARTICLE,
+            "is_editorial": version.is_editorial,
+        },
+    )
+    if form.is_valid():
+        try:
+            first = workflow.submit(version, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("The version has been submitted; the first step, %(step)s, is open.")
+                % {"step": first.name},
+            )
+            return redirect(version)
+    return _form_page(
+        request,
+        version,
+        form,
+        title=_("Submit for the procedure"),
+        intro=_(
+            "After submitting, the text can no longer be edited. The steps of your "
+            "stichting's procedure follow one after the other."
+        ),
+        button=_("Submit"),
+    )
+
+
+def _vote_forms(request, step) -> list[VoteForm]:
+    """One vote form per section whose consent is required, prefilled with its size."""
+    if step.kind != StepKind.CONSENT or not step.geledingen:
+        return []
+    sizes = {}
+    if step.council_id:
+        current = step.council.members.exclude(end_date__lte=timezone.localdate())
+        sizes = dict(current.values_list("geleding").annotate(n=Count("pk")))
+    return [
+        VoteForm(
+            request.POST or None,
+            geleding=geleding,
+            label=GELEDINGEN.get(geleding, geleding),
+            initial={"members": sizes.get(geleding, 0)},
+        )
+        for geleding in step.geledingen
+    ]
+
+
+def step_record(request, pk, step_pk):
+    """Record the decision on the open step; for consent, the vote of every section."""
+    version = _version(request, pk)
+    step = _step(version, step_pk)
+    if step.kind == StepKind.ADOPTION or not workflow.may_record(request.user, step):
+        raise Http404("This user does not record this step.")
+    if step.status != StepStatus.OPEN:
+        messages.error(request, _("This step is not open for a decision."))
+        return redirect(version)
+    form = RecordForm(request.POST or None, step=step)
+    vote_forms = _vote_forms(request, step)
+    # A list, not a generator: every form must be validated to show all of its errors.
+    if all([form.is_valid()] + [f.is_valid() for f in vote_forms]):
+        try:
+            step = workflow.record_decision(
+                step,
+                by=request.user,
+                votes=[f.vote() for f in vote_forms] or None,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("The decision on %(step)s has been recorded: %(outcome)s.")
+                % {"step": step.name, "outcome": step.get_outcome_display()},
+            )
+            if step.outcome in workflow.SENDS_BACK:
+                messages.info(request, _("The version has been sent back with a new draft."))
+            return redirect(version)
+    return _form_page(
+        request,
+        version,
+        form,
+        step=step,
+        vote_forms=vote_forms,
+        title=_("Record the decision: %(step)s") % {"step": step.name},
+        intro=_("The outcome follows from the votes of the sections.") if vote_forms else "",
+        button=_("Record decision"),
+    )
+
+
+@require_POST
+def step_not_applicable(request, pk, step_pk):
+    """Mark the open step n.v.t. (e.g. RvT approval not required), with the reason."""
+    version = _version(request, pk)
+    step = _step(version, step_pk)
+    form = NotApplicableForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.mark_not_applicable(step, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(step)s is marked n.v.t.") % {"step": step.name})
+            return redirect(version)
+    return _form_page(
+        request,
+        version,
+        form,
+        step=step,
+        title=_("Mark as n.v.t.: %(step)s") % {"step": step.name},
+        button=_("Mark n.v.t."),
+    )
+
+
+@require_POST
+def step_extend(request, pk, step_pk):
+    """Give the body of the open step more time; an expired term is never consent."""
+    version = _version(request, pk)
+    step = _step(version, step_pk)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.extend_term(step, by=request.user, due_on=form.cleaned_data["due_on"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, _("The term of %(step)s has been changed.") % {"step": step.name}
+            )
+            return redirect(version)
+    return _form_page(
+        request,
+        version,
+        form,
+        step=step,
+        title=_("Change the term: %(step)s") % {"step": step.name},
+        button=_("Change term"),
+    )
+
+
+@require_POST
+def version_withdraw(request, pk):
+    version = _version(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.withdraw(version, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The proposal has been withdrawn."))
+            return redirect(version)
+    return _form_page(
+        request, version, form, title=_("Withdraw the proposal"), button=_("Withdraw")
+    )
+
+
+@require_POST
+def step_lcg(request, pk, step_pk):
+    """The board's way to the LCG WMS after consent was withheld (WMS art. 32)."""
+    version = _version(request, pk)
+    step = _step(version, step_pk)
+    form = LcgForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.record_lcg(step, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The way to the LCG WMS has been recorded."))
+            return redirect(version)
+    return _form_page(
+        request,
+        version,
+        form,
+        step=step,
+        title=_("Dispute committee (LCG WMS): %(step)s") % {"step": step.name},
+        button=_("Save"),
+    )
+
+
+@require_POST
+def version_adopt(request, pk):
+    """The board's vaststelling: the last step; the previous adopted version is superseded."""
+    version = _version(request, pk)
+    form = AdoptForm(request.POST, reason_required=_deviates_from_advice(version.steps.all()))
+    if form.is_valid():
+        try:
+            workflow.adopt(version, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The version has been adopted."))
+            return redirect(version)
+    return _form_page(request, version, form, title=_("Adopt this version"), button=_("Adopt"))

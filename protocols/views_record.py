@@ -1,6 +1,143 @@
-"""Views of the approval procedure: record (see protocols/urls.py)."""
+"""Views of the record: the decision log (besluitenlijst) and staff confirming they have read
+an adopted version (see protocols/urls_record.py)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from protocols import acknowledgements as reading
+from protocols import record
+from protocols.models import Protocol, ProtocolVersion
+from schools import access
+from schools.models import School
 
 
 def version_context(request, version) -> dict:
-    """Extra context for the version page's record panel."""
-    return {}
+    """Extra context for the version page's record panel, in a fixed number of queries."""
+    context = {"record_problems": record.trail_problems(version), "acknowledgement_counts": None}
+    if not version.is_final:
+        return context
+    managed = School.objects.for_user(request.user, roles=access.MANAGING_ROLES).filter(
+        pk__in=version.protocol.schools_covered()
+    )
+    if not version.is_editorial and managed.exists():
+        context["acknowledgement_counts"] = reading.counts(version, schools=managed)
+    context["acknowledgement_pending"] = version.acknowledgements.filter(
+        user=request.user, confirmed_at__isnull=True
+    ).exists()
+    return context
+
+
+def _protocol(request, pk) -> Protocol:
+    return get_object_or_404(
+        Protocol.objects.for_user(request.user).select_related("stichting", "school"), pk=pk
+    )
+
+
+def decision_log(request, pk):
+    """The besluitenlijst of a protocol: every version's procedure, dates and problems."""
+    protocol = _protocol(request, pk)
+    context = {"protocol": protocol, "log": record.decision_log(protocol)}
+    return render(request, "protocols/record/decision_log.html", context)
+
+
+def decision_log_csv(request, pk):
+    protocol = _protocol(request, pk)
+    filename = f"{protocol.title} - besluitenlijst.csv"
+    # The byte-order mark lets Excel read the accents (vóór, coördinator) as UTF-8.
+    return HttpResponse(
+        "\ufeff" + record.log_csv(protocol),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def decision_log_pdf(request, pk):
+    protocol = _protocol(request, pk)
+    filename = f"{protocol.title} - besluitenlijst.pdf"
+    return HttpResponse(
+        record.log_pdf(protocol),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def acknowledgement_confirm(request, pk):
+    """A staff member reads the version and confirms "gelezen en begrepen"."""
+    version = get_object_or_404(
+        ProtocolVersion.objects.for_user(request.user).select_related(
+            "protocol__stichting", "protocol__school"
+        ),
+        pk=pk,
+    )
+    mine = list(version.acknowledgements.filter(user=request.user).select_related("school"))
+    if not mine:
+        raise Http404("Not asked to confirm this version.")
+    if request.method == "POST":
+        reading.confirm(version, request.user)
+        messages.success(request, _("Thank you: you have confirmed reading this protocol."))
+        return redirect("protocols:acknowledgement_confirm", pk=version.pk)
+    school = mine[0].school
+    sections = list(version.sections.all())
+    board = [s for s in sections if s.school_id is None]
+    context = {
+        "version": version,
+        "school": school,
+        "board_sections": board,
+        "addendum": [s for s in sections if s.school_id == school.pk],
+        "procedure": record.trail_rows(version, sections=board),
+        "confirmed_at": min((a.confirmed_at for a in mine if a.confirmed_at), default=None),
+    }
+    return render(request, "protocols/record/acknowledgement_confirm.html", context)
+
+
+def _managed_schools(request, version):
+    return School.objects.for_user(request.user, roles=access.MANAGING_ROLES).filter(
+        pk__in=version.protocol.schools_covered()
+    )
+
+
+def acknowledgement_overview(request, pk):
+    """For the director and the board: per school, who has and has not confirmed reading."""
+    version = get_object_or_404(
+        ProtocolVersion.objects.for_user(request.user).select_related("protocol__stichting"),
+        pk=pk,
+    )
+    schools = _managed_schools(request, version)
+    items = reading.overview(version, schools=schools)
+    if not items or not version.is_final:
+        raise Http404("Not a director or board member of a school this version applies to.")
+    return render(
+        request,
+        "protocols/record/acknowledgement_overview.html",
+        {"version": version, "schools": items},
+    )
+
+
+@require_POST
+def acknowledgement_remind(request, pk, slug):
+    """E-mail a reminder to the staff of one school who have not confirmed yet."""
+    version = get_object_or_404(ProtocolVersion.objects.for_user(request.user), pk=pk)
+    school = get_object_or_404(_managed_schools(request, version), slug=slug)
+    try:
+        sent = reading.remind(version, school, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder has been sent to %(count)d staff member of %(school)s.",
+                    "A reminder has been sent to %(count)d staff members of %(school)s.",
+                    sent,
+                )
+                % {"count": sent, "school": school.name},
+            )
+        else:
+            messages.info(request, _("Everybody at this school has confirmed; nobody to remind."))
+    return redirect("protocols:acknowledgement_overview", pk=version.pk)

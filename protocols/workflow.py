@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from protocols import notices
 from protocols.models import (
     GeledingVote,
     ProcedureStep,
@@ -118,6 +119,8 @@ def _open(step: ProcedureStep, today: date) -> None:
     days = step.term_days or (step.council.term_days if step.council_id else None)
     step.due_on = today + timedelta(days=days) if days else None
     step.save(update_fields=["status", "opened_on", "due_on"])
+    # Mail only what was committed; a mail server that fails must not undo the step.
+    transaction.on_commit(lambda: notices.step_opened(step), robust=True)
 
 
 def _open_next(version: ProtocolVersion, after: int, today: date) -> ProcedureStep | None:
@@ -246,7 +249,8 @@ def record_decision(
 
     For consent the outcome follows from the votes per section. Side effects: the next step
     opens; a negative outcome sends the version back with a new draft made from it; withheld
-    consent leaves the step waiting for the board's WMS art. 32 choice.
+    consent leaves the step waiting for the board's WMS art. 32 choice. After commit, the
+    submitter and the council are told.
     """
     step = ProcedureStep.objects.select_related("version__protocol", "council").get(pk=step.pk)
     if step.kind == StepKind.ADOPTION:
@@ -281,6 +285,7 @@ def record_decision(
         )
     GeledingVote.objects.bulk_create(rows)
     step.refresh_from_db()
+    transaction.on_commit(lambda: notices.decision_recorded(step), robust=True)
     if outcome in SENDS_BACK:
         _send_back(step.version, by=by)
     elif status == StepStatus.DECIDED:
@@ -426,7 +431,8 @@ def adopt(
     """The CvB adopts a version whose earlier steps are all done (vaststelling).
 
     Side effects: the previous adopted version is superseded, the evaluation date is set (two
-    years on by default) and the PDF is stored.
+    years on by default) and the PDF is stored; after commit, those in the procedure are told
+    and, unless the change is editorial, staff are asked to confirm reading it.
     """
     version = _locked(version)
     step = version.steps.filter(status=StepStatus.OPEN).first()
@@ -442,6 +448,14 @@ def adopt(
         raise ValidationError(_("Give the reasons for deviating from the advice."))
     if decided_on > timezone.localdate():
         raise ValidationError(_("A decision cannot be dated in the future."))
+    # WMS: consent comes before the decision (DOMAIN A.2, A.14), also on paper.
+    earlier = [
+        s.decided_on
+        for s in version.steps.all()
+        if s.status == StepStatus.DECIDED and s.decided_on and s.pk != step.pk
+    ]
+    if earlier and decided_on < max(earlier):
+        raise ValidationError(_("The adoption cannot be dated before the earlier decisions."))
     if effective_date < decided_on:
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
     evaluation_date = evaluation_date or add_months(effective_date, 12 * EVALUATION_YEARS)
@@ -464,6 +478,10 @@ def adopt(
         evaluation_date=evaluation_date,
     )
     transaction.on_commit(lambda: _store_pdfs(version.pk))
+    transaction.on_commit(lambda: notices.version_adopted(version), robust=True)
+    if not version.is_editorial:
+        # Staff confirm reading a substantive change; an editorial one asks nothing new.
+        transaction.on_commit(lambda: _request_acknowledgements(version))
     return version
 
 
@@ -475,6 +493,12 @@ def _make_adopted(version, *, adopted_on, effective_date, evaluation_date) -> No
     version.effective_date = effective_date
     version.evaluation_date = evaluation_date
     version.save()
+
+
+def _request_acknowledgements(version: ProtocolVersion) -> None:
+    from protocols import acknowledgements
+
+    acknowledgements.request(version)
 
 
 def _store_pdfs(version_pk: int) -> None:

@@ -374,15 +374,13 @@ def test_the_board_adopts_and_the_evaluation_is_two_years_later(
 ):
     old = ProtocolVersionFactory(protocol=draft.protocol, status=Status.ADOPTED)
     advance_to_adoption(draft, director, gmr_member)
-    workflow.adopt(
-        draft, by=board_member, decided_on=date(2026, 2, 23), effective_date=date(2026, 2, 23)
-    )
+    workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=date(2027, 1, 31))
     draft.refresh_from_db()
     old.refresh_from_db()
     assert (draft.status, draft.adopted_on, draft.evaluation_date, old.status) == (
         Status.ADOPTED,
-        date(2026, 2, 23),
-        date(2028, 2, 23),
+        today(),
+        date(2029, 1, 31),
         Status.SUPERSEDED,
     )
 
@@ -467,3 +465,16 @@ def test_council_member_seat_is_checked_per_council(draft, director, gmr):
     other = CouncilMemberFactory(council=CouncilFactory()).user
     consent = advance_to_consent(draft, director)
     assert (workflow.may_record(other, consent), CouncilMember.objects.count()) == (False, 7)
+
+
+def test_adoption_cannot_be_dated_before_the_consent(
+    draft, director, gmr, gmr_member, board_member
+):
+    advance_to_adoption(draft, director, gmr_member)
+    with pytest.raises(ValidationError, match="eerdere besluiten"):
+        workflow.adopt(
+            draft,
+            by=board_member,
+            decided_on=today() - timedelta(days=1),
+            effective_date=today(),
+        )

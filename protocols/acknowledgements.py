@@ -1,0 +1,152 @@
+"""Staff confirm that they have read an adopted version ("gelezen en begrepen").
+
+Each confirmation belongs to one exact version and school. A version whose change is only
+editorial asks nobody again. Staff who leave drop out of what is still outstanding; what
+they confirmed stays on record.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from protocols.models import Acknowledgement, ProtocolVersion
+from schools import access
+from schools.models import School, Staff, User
+
+
+def _current_staff(today) -> Q:
+    return Q(end_date__isnull=True) | Q(end_date__gt=today)
+
+
+def _outstanding_or_done(version: ProtocolVersion) -> QuerySet:
+    """The version's acknowledgements, without the unconfirmed ones of staff who have left."""
+    still_there = Staff.objects.filter(
+        _current_staff(timezone.localdate()), user=OuterRef("user"), school=OuterRef("school")
+    )
+    return version.acknowledgements.filter(Q(confirmed_at__isnull=False) | Exists(still_there))
+
+
+@transaction.atomic
+def request(version: ProtocolVersion) -> int:
+    """Ask every current staff member of the schools `version` applies to to confirm reading it.
+
+    Returns how many were newly asked; asking again asks nobody twice. An editorial version
+    asks nobody.
+    """
+    if version.is_editorial:
+        return 0
+    if version.status != ProtocolVersion.Status.ADOPTED:
+        raise ValueError("Only an adopted version asks staff to confirm reading it.")
+    staff = Staff.objects.filter(
+        _current_staff(timezone.localdate()), school__in=version.protocol.schools_covered()
+    ).values_list("user_id", "school_id")
+    asked = set(version.acknowledgements.values_list("user_id", "school_id"))
+    new = [
+        Acknowledgement(version=version, user_id=user_id, school_id=school_id)
+        for user_id, school_id in set(staff) - asked
+    ]
+    # Two adoptions cannot run at once, but a request from elsewhere might: never fail on it.
+    Acknowledgement.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def confirm(version: ProtocolVersion, user: User) -> Acknowledgement:
+    """Record that `user` has read and understood `version`; a second time changes nothing."""
+    mine = version.acknowledgements.filter(user=user)
+    # One update, so a double click or two tabs cannot move the first time.
+    mine.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    acknowledgement = mine.order_by("confirmed_at").first()
+    if acknowledgement is None:
+        raise ValidationError(_("You have not been asked to confirm this version."))
+    return acknowledgement
+
+
+def may_remind(user: User, school: School) -> bool:
+    return School.objects.for_user(user, roles=access.MANAGING_ROLES).filter(pk=school.pk).exists()
+
+
+def remind(version: ProtocolVersion, school: School, *, by: User) -> int:
+    """E-mail the staff of `school` who have not confirmed `version` yet; returns how many.
+
+    Only the school's director or the board may. Side effect: their `reminded_at` is set.
+    """
+    if not may_remind(by, school):
+        raise ValidationError(_("Only the director or the board of this school sends reminders."))
+    pending = list(
+        _outstanding_or_done(version)
+        .filter(school=school, confirmed_at__isnull=True)
+        .select_related("user")
+    )
+    url = settings.PORTAL_URL + reverse("protocols:acknowledgement_confirm", args=[version.pk])
+    # Staff read the portal in Dutch; the reminder is a message from their school.
+    with translation.override(settings.LANGUAGE_CODE):
+        for acknowledgement in pending:
+            context = {
+                "version": version,
+                "school": school,
+                "user": acknowledgement.user,
+                "sender": by,
+                "url": url,
+            }
+            subject = render_to_string("emails/acknowledgement_reminder_subject.txt", context)
+            body = render_to_string("emails/acknowledgement_reminder_body.txt", context)
+            send_mail(" ".join(subject.split()), body, None, [acknowledgement.user.email])
+    Acknowledgement.objects.filter(pk__in=[a.pk for a in pending]).update(
+        reminded_at=timezone.now()
+    )
+    return len(pending)
+
+
+def overview(version: ProtocolVersion, *, schools: QuerySet | None = None) -> list[dict]:
+    """Per school (all of `schools`, or else those with acknowledgements): who has confirmed.
+
+    Each item: school, confirmed and pending acknowledgements (with their user), counts and the
+    last reminder. Two queries whatever the number of staff.
+    """
+    acknowledgements = (
+        _outstanding_or_done(version)
+        .select_related("user", "school")
+        .order_by("school__name", "user__last_name", "user__first_name", "user__email")
+    )
+    if schools is not None:
+        schools = list(schools.order_by("name"))
+        acknowledgements = acknowledgements.filter(school__in=[s.pk for s in schools])
+    per_school: dict[int, list[Acknowledgement]] = {}
+    for acknowledgement in acknowledgements:
+        per_school.setdefault(acknowledgement.school_id, []).append(acknowledgement)
+    if schools is None:
+        schools = [rows[0].school for rows in per_school.values()]
+    items = []
+    for school in schools:
+        rows = per_school.get(school.pk, [])
+        confirmed = [a for a in rows if a.confirmed_at]
+        pending = [a for a in rows if not a.confirmed_at]
+        items.append(
+            {
+                "school": school,
+                "confirmed": confirmed,
+                "pending": pending,
+                "confirmed_count": len(confirmed),
+                "pending_count": len(pending),
+                "total": len(rows),
+                "last_reminded": max(
+                    (a.reminded_at for a in pending if a.reminded_at), default=None
+                ),
+            }
+        )
+    return items
+
+
+def counts(version: ProtocolVersion, *, schools: QuerySet) -> dict:
+    """How many of the staff of `schools` have confirmed `version`, out of how many: one query."""
+    return (
+        _outstanding_or_done(version)
+        .filter(school__in=schools)
+        .aggregate(total=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)))
+    )

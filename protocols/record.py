@@ -1,0 +1,327 @@
+"""The record of how protocol versions were decided: front table, WMS checks, decision log.
+
+A version that went through the portal's procedure has ProcedureSteps; an imported version
+has the ProcedureRecords its text recorded. Both end up in the same rows, so the version page,
+its PDF and the besluitenlijst (DOMAIN A.16) tell one story.
+"""
+
+import csv
+import io
+import re
+from datetime import date
+
+import weasyprint
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from protocols.models import ProcedureStep, Protocol, ProtocolVersion, Section, StepKind
+from protocols.rendering import approval_rows
+from schools.models import CouncilMember
+
+StepStatus = ProcedureStep.Status
+Outcome = ProcedureStep.Outcome
+
+# Outcomes that the front table spells out; the ordinary ones (positive advice, consent
+# granted, approved) go without saying.
+NOTABLE = {Outcome.NEGATIVE, Outcome.CONDITIONAL, Outcome.WITHHELD, Outcome.NOT_APPROVED}
+
+# How the sources name the participation council and say a text came into force.
+_COUNCIL = re.compile(r"(?<![a-z])(\(g\)|g)?mr(?![a-z])")
+_REFUSED = re.compile(r"onthouden|geen instemming|niet ingestemd")
+_IN_FORCE = re.compile(r"in\s*werking|(?<![a-z])per(?![a-z])|gehanteerd")
+GELEDINGEN = dict(CouncilMember.Geleding.choices)
+
+
+def _kind_label(kind: str) -> str:
+    return {
+        StepKind.ADVICE: _("For advice"),
+        StepKind.CONSENT: _("For consent"),
+        StepKind.APPROVAL: _("For approval"),
+        StepKind.NOTICE: _("For information"),
+    }.get(kind, "")
+
+
+def went_through_portal(version: ProtocolVersion) -> bool:
+    """True for a version submitted in the portal; its steps, not imported records, count."""
+    # submit() sets submitted_at and creates the steps in one transaction; reading the field
+    # spares a query for every imported version.
+    return version.submitted_at is not None
+
+
+def _step_row(step: ProcedureStep) -> dict:
+    label = _kind_label(step.kind)
+    if step.status == StepStatus.NOT_APPLICABLE:
+        label = "n.v.t."
+    elif step.outcome in NOTABLE:
+        label = f"{label} ({step.get_outcome_display()})".strip()
+    return {"step": step.name, "outcome": label, "date": step.decided_on, "source": step.reason}
+
+
+def trail_rows(version: ProtocolVersion, *, sections: list[Section] | None = None) -> list[dict]:
+    """Rows {step, outcome, date, source} of the approval table on the page and the PDF.
+
+    From the portal's procedure steps plus the evaluation, or else from the imported trail.
+    `sections` (the board text, when the caller has it) spares a query for the imported trail.
+    """
+    if went_through_portal(version):
+        rows = [_step_row(step) for step in version.steps.all()]
+        if version.evaluation_date:
+            rows.append(
+                {
+                    "step": _("Evaluation"),
+                    "outcome": "",
+                    "date": version.evaluation_date,
+                    "source": "",
+                }
+            )
+        return rows
+    if sections is None:
+        sections = [s for s in version.sections.all() if s.school_id is None]
+    return approval_rows(version.procedure_records.all(), "\n".join(s.body for s in sections))
+
+
+def _record_words(record) -> str:
+    return f"{record.step} {record.outcome} {record.text}".lower()
+
+
+def _is_consent_record(record) -> bool:
+    words = _record_words(record)
+    return bool(
+        _COUNCIL.search(f"{record.step} {record.text}".lower())
+        and "instemming" in words
+        and not _REFUSED.search(words)
+    )
+
+
+def _consent_dates(version: ProtocolVersion, trail: list) -> tuple[bool, list[date]]:
+    """Whether any (G)MR consent is in `trail`, and the dates on which it was given."""
+    if went_through_portal(version):
+        granted = [s for s in trail if s.kind == StepKind.CONSENT and s.outcome == Outcome.GRANTED]
+        return bool(granted), [s.decided_on for s in granted if s.decided_on]
+    consents = [r for r in trail if _is_consent_record(r)]
+    return bool(consents), [r.date for r in consents if r.date]
+
+
+def _in_force_dates(version: ProtocolVersion, trail: list) -> list[date]:
+    dates = [day for day in (version.effective_date, version.adopted_on) if day]
+    if not went_through_portal(version):
+        dates += [
+            r.date
+            for r in trail
+            if r.date and _IN_FORCE.search(_record_words(r)) and not _is_consent_record(r)
+        ]
+    return dates
+
+
+def trail_problems(version: ProtocolVersion) -> list[str]:
+    """What makes the recorded trail invalid or incomplete under the WMS, as messages."""
+    trail = list(
+        version.steps.all() if went_through_portal(version) else version.procedure_records.all()
+    )
+    problems = []
+    has_consent, consented = _consent_dates(version, trail)
+    in_force = _in_force_dates(version, trail)
+    if consented and in_force and min(in_force) < min(consented):
+        # WMS art. 10: consent must come first (DOMAIN A.2, A.14); seed 001 has it backwards.
+        problems.append(
+            _(
+                "In force before the consent of the (G)MR: not valid under the WMS (art. 10). "
+                "In force from %(in_force)s; consent given on %(consent)s."
+            )
+            % {
+                "in_force": min(in_force).strftime("%d-%m-%Y"),
+                "consent": min(consented).strftime("%d-%m-%Y"),
+            }
+        )
+    if version.is_final and not has_consent:
+        problems.append(
+            _(
+                "No consent of the participation council (MR or GMR) is recorded for this "
+                "version; check that it was given (WMS art. 10)."
+            )
+        )
+    return problems
+
+
+def _votes(step: ProcedureStep) -> list[dict]:
+    return [
+        {
+            "geleding": GELEDINGEN.get(vote.geleding, vote.geleding),
+            "members": vote.members,
+            "present": vote.present,
+            "votes_for": vote.votes_for,
+            "votes_against": vote.votes_against,
+            "abstentions": vote.abstentions,
+            "granted": vote.granted,
+        }
+        for vote in step.votes.all()
+    ]
+
+
+def _log_steps(version: ProtocolVersion) -> list[dict]:
+    if not went_through_portal(version):
+        return [
+            {
+                "name": row["step"],
+                "body": "",
+                "kind": "",
+                "opened_on": None,
+                "due_on": None,
+                "outcome": row["outcome"],
+                "date": row["date"],
+                "meeting_date": None,
+                "votes": [],
+                # The wording of the text, where the row alone loses some of it.
+                "note": row["source"],
+                "recorded_by": None,
+            }
+            for row in approval_rows(version.procedure_records.all(), "")
+        ]
+    return [
+        {
+            "name": step.name,
+            "body": step.body_label,
+            "kind": _kind_label(step.kind),
+            "opened_on": step.opened_on,
+            "due_on": step.due_on,
+            "outcome": (
+                "n.v.t."
+                if step.status == StepStatus.NOT_APPLICABLE
+                else step.get_outcome_display() or step.get_status_display()
+            ),
+            "date": step.decided_on,
+            "meeting_date": step.meeting_date,
+            "votes": _votes(step),
+            "note": "\n".join(filter(None, [step.reason, step.remarks])),
+            "recorded_by": step.recorded_by,
+        }
+        for step in version.steps.all()
+    ]
+
+
+def decision_log(protocol: Protocol) -> list[dict]:
+    """The besluitenlijst: per version that was decided on, its steps, dates and problems.
+
+    Plain drafts are left out: nothing has been decided about them yet.
+    """
+    steps = ProcedureStep.objects.select_related("council", "recorded_by").prefetch_related("votes")
+    versions = (
+        protocol.versions.order_by("number")
+        .select_related("submitted_by")
+        .prefetch_related(Prefetch("steps", queryset=steps), "procedure_records")
+    )
+    log = []
+    for version in versions:
+        if version.status == ProtocolVersion.Status.DRAFT and not (
+            version.procedure_records.all() or went_through_portal(version)
+        ):
+            continue
+        log.append(
+            {
+                "version": version,
+                "status": version.get_status_display(),
+                "imported": not went_through_portal(version),
+                "submitted_at": version.submitted_at,
+                "submitted_by": version.submitted_by,
+                "legal_basis": version.get_legal_basis_display(),
+                "legal_article": version.legal_article,
+                "change_summary": version.change_summary,
+                "is_editorial": version.is_editorial,
+                "steps": _log_steps(version),
+                "adopted_on": version.adopted_on,
+                "effective_date": version.effective_date,
+                "evaluation_date": version.evaluation_date,
+                "problems": trail_problems(version),
+            }
+        )
+    return log
+
+
+def _day(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def _vote_text(votes: list[dict]) -> str:
+    return "; ".join(
+        _("%(geleding)s: %(votes_for)s for, %(votes_against)s against, %(abstentions)s abstained")
+        % vote
+        for vote in votes
+    )
+
+
+def log_csv(protocol: Protocol) -> str:
+    """The decision log as CSV in Dutch, one row per step (a version without steps: one row)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        header = [
+            _("Version"),
+            _("Status"),
+            _("Submitted on"),
+            _("Submitted for"),
+            _("Legal basis"),
+            _("Step"),
+            _("Body"),
+            _("Sent on"),
+            _("Due on"),
+            _("Outcome"),
+            _("Date"),
+            _("Votes"),
+            _("Note"),
+            _("Adopted on"),
+            _("In force from"),
+            _("Evaluation"),
+            _("Problems"),
+        ]
+        rows = []
+        for entry in decision_log(protocol):
+            version = entry["version"]
+            common = [
+                str(version.number),
+                entry["status"],
+                _day(entry["submitted_at"] and timezone.localdate(entry["submitted_at"])),
+                entry["legal_basis"],
+                entry["legal_article"],
+            ]
+            tail = [
+                _day(entry["adopted_on"]),
+                _day(entry["effective_date"]),
+                _day(entry["evaluation_date"]),
+                " ".join(entry["problems"]),
+            ]
+            for step in entry["steps"] or [None]:
+                middle = (
+                    [
+                        step["name"],
+                        step["body"],
+                        _day(step["opened_on"]),
+                        _day(step["due_on"]),
+                        step["outcome"],
+                        _day(step["date"]),
+                        _vote_text(step["votes"]),
+                        step["note"],
+                    ]
+                    if step
+                    else [""] * 8
+                )
+                rows.append(common + middle + tail)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def log_pdf(protocol: Protocol) -> bytes:
+    """The decision log as a Dutch PDF, rendered without fetching anything."""
+    # protocols.pdf prints the front table with trail_rows, so it imports this module.
+    from protocols.pdf import _refuse_network
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "protocols/record/decision_log_pdf.html",
+            {"protocol": protocol, "log": decision_log(protocol)},
+        )
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
+    return document.write_pdf()
