@@ -55,6 +55,13 @@ def main():
         page.screenshot(path=OUT / "group-teacher.png")
         page_context.close()
         shoot(browser, "protocol-public", None, "/protocol/amstelveen/")
+        # The demo's Klasse version 2 waits for the GMR: follow the task on the home page.
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 1100})
+        page = context.new_page()
+        login(page, "gmr@klasse.demo")
+        page.locator("#tasks-heading + ul a").first.click()
+        page.screenshot(path=OUT / "procedure-gmr.png")
+        context.close()
         shoot(browser, "protocol-list", "directeur@klasse.demo", "/protocollen/")
         browser.close()
 
