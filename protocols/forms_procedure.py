@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from protocols import workflow
-from protocols.models import ProcedureStep, ProtocolVersion, StepKind
+from protocols.models import ProcedureStep, ProtocolVersion, StepBody, StepKind
+from schools.models import CouncilMember
 
 DATE_FORMAT = "%d-%m-%Y"
 
@@ -178,3 +179,52 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, reason_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+
+
+class StepDefinitionForm(forms.Form):
+    """One step of a stichting's procedure template."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=StepKind.choices)
+    body = forms.ChoiceField(label=_("Body"), choices=StepBody.choices)
+    forum = forms.CharField(label=_("Forum"), max_length=100, required=False)
+    geledingen = forms.MultipleChoiceField(
+        label=_("Sections whose consent is required"),
+        choices=CouncilMember.Geleding.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    term_days = forms.IntegerField(
+        label=_("Term (days)"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("Empty: the council's own term."),
+    )
+    may_be_not_applicable = forms.BooleanField(label=_("May be n.v.t."), required=False)
+
+
+class BaseStepDefinitionFormSet(forms.BaseFormSet):
+    def steps(self) -> list[dict]:
+        """The steps in the chosen order, without deleted and empty forms."""
+        return [
+            {
+                key: form.cleaned_data[key]
+                for key in (
+                    "name",
+                    "kind",
+                    "body",
+                    "forum",
+                    "geledingen",
+                    "term_days",
+                    "may_be_not_applicable",
+                )
+            }
+            for form in self.ordered_forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+StepDefinitionFormSet = forms.formset_factory(
+    StepDefinitionForm, formset=BaseStepDefinitionFormSet, extra=1, can_order=True, can_delete=True
+)

@@ -16,4 +16,5 @@ urlpatterns = [
         "protocollen/versies/<int:pk>/intrekken/", views.version_withdraw, name="version_withdraw"
     ),
     path("protocollen/versies/<int:pk>/vaststellen/", views.version_adopt, name="version_adopt"),
+    path("protocollen/procedure/<slug:slug>/", views.procedure_settings, name="procedure_settings"),
 ]

@@ -15,7 +15,7 @@ from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, 
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
 from protocols.rendering import render_body
 from schools import access
-from schools.models import School, Stichting
+from schools.models import Role, School, Stichting
 
 
 def _school_view(version: ProtocolVersion, school: School | None) -> dict:
@@ -85,6 +85,7 @@ def protocol_list(request):
     context = {
         "protocols": protocols,
         "can_import": School.objects.for_user(request.user, roles=access.EDITING_ROLES).exists(),
+        "board_of": Stichting.objects.for_user(request.user, roles=[Role.BOARD]),
     }
     return render(request, "protocols/protocol_list.html", context)
 

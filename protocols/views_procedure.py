@@ -22,12 +22,13 @@ from protocols.forms_procedure import (
     LcgForm,
     NotApplicableForm,
     RecordForm,
+    StepDefinitionFormSet,
     SubmitForm,
     VoteForm,
     WithdrawForm,
 )
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
-from schools.models import CouncilMember
+from schools.models import CouncilMember, Role, Stichting
 
 Status = ProtocolVersion.Status
 StepStatus = ProcedureStep.Status
@@ -320,3 +321,41 @@ def version_adopt(request, pk):
             messages.success(request, _("The version has been adopted."))
             return redirect(version)
     return _form_page(request, version, form, title=_("Adopt this version"), button=_("Adopt"))
+
+
+def procedure_settings(request, slug):
+    """The CvB sets its stichting's approval procedure; running procedures keep theirs."""
+    stichting = get_object_or_404(
+        Stichting.objects.for_user(request.user, roles=[Role.BOARD]), slug=slug
+    )
+    current = workflow.procedure_template(stichting)
+    formset = StepDefinitionFormSet(
+        request.POST or None,
+        initial=[
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "body": s.body,
+                "forum": s.forum,
+                "geledingen": s.geledingen,
+                "term_days": s.term_days,
+                "may_be_not_applicable": s.may_be_not_applicable,
+                "ORDER": s.position,
+            }
+            for s in current
+        ],
+    )
+    if formset.is_valid():
+        try:
+            workflow.save_template(stichting, steps=formset.steps(), by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("The procedure has been saved; it applies to proposals submitted from now on."),
+            )
+            return redirect("protocols:procedure_settings", slug=stichting.slug)
+    councils = stichting.councils.all()
+    context = {"stichting": stichting, "formset": formset, "councils": councils}
+    return render(request, "protocols/procedure/procedure_settings.html", context)

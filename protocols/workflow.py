@@ -538,3 +538,32 @@ def register_adoption(
         effective_date=effective_date,
         evaluation_date=evaluation_date,
     )
+
+
+@transaction.atomic
+def save_template(stichting, *, steps: list[dict], by: User) -> list[ProcedureStepDefinition]:
+    """Replace the stichting's procedure template; running procedures keep their own steps.
+
+    The CvB sets it. It must end with the board's adoption and ask the participation council
+    at least once, since a protocol like this needs its consent (DOMAIN A.3).
+    """
+    if not Membership.objects.filter(user=by, role=Role.BOARD, stichting=stichting).exists():
+        raise ValidationError(_("Only the board (CvB) sets the procedure."))
+    if not steps or steps[-1]["kind"] != StepKind.ADOPTION or steps[-1]["body"] != StepBody.BOARD:
+        raise ValidationError(_("The procedure ends with the adoption by the board (CvB)."))
+    if sum(s["kind"] == StepKind.ADOPTION for s in steps) != 1:
+        raise ValidationError(_("The procedure has exactly one adoption."))
+    if not any(s["body"] == StepBody.COUNCIL for s in steps):
+        raise ValidationError(_("The procedure asks the participation council (GMR or MR)."))
+    for step in steps:
+        if step["kind"] == StepKind.CONSENT and step["body"] != StepBody.COUNCIL:
+            raise ValidationError(_("Only a participation council gives consent."))
+        if step["body"] == StepBody.FORUM and not step.get("forum", "").strip():
+            raise ValidationError(_("Name the forum of a step with another forum."))
+        if step["body"] == StepBody.COUNCIL and step.get("may_be_not_applicable"):
+            raise ValidationError(_("The participation council's step cannot be n.v.t."))
+    stichting.procedure_steps.all().delete()
+    return ProcedureStepDefinition.objects.bulk_create(
+        ProcedureStepDefinition(stichting=stichting, position=position, **step)
+        for position, step in enumerate(steps, start=1)
+    )

@@ -78,11 +78,21 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+class StichtingQuerySet(models.QuerySet):
+    def for_user(self, user, roles=None):
+        """Stichtingen of the schools where `user` holds one of `roles` (any role when None)."""
+        from schools import access
+
+        return self.filter(schools__in=access.school_ids(user, roles)).distinct()
+
+
 class Stichting(models.Model):
     """The bevoegd gezag (competent authority) that runs one or more schools."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
+
+    objects = StichtingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -174,8 +174,9 @@ def test_protocol_list_query_count_is_constant(
     for _ in range(n):
         ProtocolVersionFactory.create_batch(2, protocol=ProtocolFactory(stichting=school.stichting))
     client.force_login(director)
-    # session, user, protocols, their versions, may-import, and the navigation's reach (six)
-    with django_assert_num_queries(11):
+    # session, user, protocols, their versions, may-import, stichtingen the user governs, and
+    # the navigation's reach (six)
+    with django_assert_num_queries(12):
         client.get(reverse("protocols:protocol_list"))
 
 
