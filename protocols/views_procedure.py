@@ -96,6 +96,7 @@ def version_context(request, version) -> dict:
         "procedure_open_step": open_step,
         "procedure_withheld_step": withheld,
         "procedure_clock": clock,
+        "procedure_dispute_until": workflow.dispute_window(version),
         "procedure_may": may,
         "procedure_forms": forms,
     }

@@ -567,3 +567,17 @@ def save_template(stichting, *, steps: list[dict], by: User) -> list[ProcedureSt
         ProcedureStepDefinition(stichting=stichting, position=position, **step)
         for position, step in enumerate(steps, start=1)
     )
+
+
+DISPUTE_WEEKS = 6
+
+
+def dispute_window(version: ProtocolVersion) -> date | None:
+    """Until when the council can invoke nullity or start an advice dispute (WMS, DOMAIN A.10).
+
+    Six weeks from the decision, holidays included; the notice of the adoption goes out the
+    same day, so the adoption date is the notification date.
+    """
+    if version.status != Status.ADOPTED or not version.steps.exists() or not version.adopted_on:
+        return None
+    return version.adopted_on + timedelta(weeks=DISPUTE_WEEKS)

@@ -478,3 +478,25 @@ def test_adoption_cannot_be_dated_before_the_consent(
             decided_on=today() - timedelta(days=1),
             effective_date=today(),
         )
+
+
+def test_the_council_has_six_weeks_after_adoption_to_dispute(
+    draft, director, gmr, gmr_member, board_member
+):
+    advance_to_adoption(draft, director, gmr_member)
+    workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
+    draft.refresh_from_db()
+    assert workflow.dispute_window(draft) == today() + timedelta(weeks=6)
+
+
+def test_an_imported_adoption_has_no_dispute_window_to_show(school):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    workflow.register_adoption(
+        version,
+        adopted_on=date(2019, 10, 17),
+        effective_date=date(2019, 10, 17),
+        evaluation_date=date(2021, 10, 17),
+        change_summary="Bestaand.",
+    )
+    version.refresh_from_db()
+    assert workflow.dispute_window(version) is None
