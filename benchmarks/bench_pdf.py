@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
-SEEDS = BASE_DIR.parent / "shared" / "seeds"
+SEEDS = BASE_DIR / "fixtures" / "protocols"
 RUNS = 5
 BUDGET_SECONDS = 2.0
 

@@ -1,5 +1,4 @@
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,9 +7,9 @@ from pypdf import PdfReader
 
 from protocols.models import ProtocolVersion, StoredPdf
 from tests.factories import SchoolFactory, StichtingFactory
+from tests.seeds import SEEDS
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def run(*args) -> str:

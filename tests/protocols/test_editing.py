@@ -1,6 +1,5 @@
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.core import signing
@@ -15,9 +14,9 @@ from tests.factories import (
     SchoolFactory,
     SectionFactory,
 )
+from tests.seeds import SEEDS
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def formset_data(sections, prefix="form"):

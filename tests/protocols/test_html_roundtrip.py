@@ -4,16 +4,16 @@ import re
 from datetime import date
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from protocols import importer, services, workflow
 from tests.factories import SchoolFactory
+from tests.seeds import SEEDS as SEED_DIR
 
 pytestmark = pytest.mark.django_db
-SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("*.txt"))
+SEEDS = sorted(SEED_DIR.glob("*.txt"))
 DEFINITION = re.compile(r"^\[\^\d+\]:\s*", re.M)
 REFERENCE = re.compile(r"\[\^\d+\]")
 

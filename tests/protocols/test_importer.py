@@ -5,7 +5,6 @@ import io
 import re
 import zipfile
 from collections import Counter
-from pathlib import Path
 
 import docx
 import pytest
@@ -25,8 +24,8 @@ from protocols.importer import (
     result_text,
     sentences,
 )
+from tests.seeds import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_IDS = ["000", "001", "002", "003", "004"]
 
 # The sections a reader sees in each source, in order ("" = text before the first heading).

@@ -13,10 +13,10 @@ from protocols import importer, services
 from protocols.models import ProtocolVersion, Section, StoredPdf
 from protocols.pdf import _refuse_network, render_version_pdf, stored_pdf
 from tests.factories import SchoolFactory
+from tests.seeds import SEEDS
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 OWN_PROTOCOL_SEEDS = {"000", "002"}  # one school's own protocol; the others are board-wide
 Status = ProtocolVersion.Status

@@ -185,7 +185,7 @@ def test_trail_problems_of_the_five_seeds(organisation, problems):
 
 
 def test_seed_001_is_flagged_already_as_an_imported_draft(school):
-    path = FIXTURES / "protocols" / "kopwerk.txt"
+    path = FIXTURES / "protocols" / "001_aa7da5d9f43e15ca.txt"  # Kopwerk
     from protocols.importer import import_file
 
     version = services.save_import(
