@@ -1,0 +1,122 @@
+"""WCAG 2.1 AA (DOMAIN E.53): axe-core checks the main pages of each role in Chromium.
+
+axe-core comes from the npm registry at set-up time (package.json); it is injected from
+node_modules, never fetched at run time.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from protocols.models import ProtocolVersion
+from schools.models import Council, Role
+from tests.factories import (
+    ClassGroupFactory,
+    CouncilFactory,
+    CouncilMemberFactory,
+    GuardianFactory,
+    MembershipFactory,
+    ProtocolFactory,
+    ProtocolVersionFactory,
+    PupilFactory,
+    SchoolFactory,
+    SectionFactory,
+    StaffFactory,
+)
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA on the current page."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make test` (npm ci installs it)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def world(db):
+    """One school with a group, its people, and a board-wide protocol in procedure."""
+    school = SchoolFactory(name="De Linde")
+    group = ClassGroupFactory(school=school, name="Groep 6")
+    director = MembershipFactory(school=school, role=Role.DIRECTOR).user
+    teacher = MembershipFactory(school=school, role=Role.STAFF).user
+    StaffFactory(user=teacher, school=school, groups=[group])
+    pupil = PupilFactory(school=school, group=group, birth_date=date(2016, 4, 1))
+    parent = GuardianFactory(pupil=pupil).user
+    gmr = CouncilFactory(kind=Council.Kind.GMR, school=None, stichting=school.stichting)
+    member = CouncilMemberFactory(council=gmr).user
+    protocol = ProtocolFactory(stichting=school.stichting, title="Protocol sociale media")
+    old = ProtocolVersionFactory(protocol=protocol, number=1)
+    SectionFactory(version=old, heading="Foto's", body="Geen foto's zonder toestemming.")
+    ProtocolVersion.objects.filter(pk=old.pk).update(
+        status=ProtocolVersion.Status.ADOPTED, adopted_on=date(2026, 2, 23)
+    )
+    new = ProtocolVersionFactory(protocol=protocol, number=2)
+    SectionFactory(
+        version=new, heading="Foto's", body="Nooit foto's zonder toestemming.\n\n1. een\n2. twee"
+    )
+    return {
+        "school": school,
+        "group": group,
+        "director": director,
+        "teacher": teacher,
+        "parent": parent,
+        "member": member,
+        "old": old,
+        "new": new,
+    }
+
+
+def test_public_pages_meet_wcag_21_aa(page, live_server, world):
+    found = {}
+    for path in [
+        "/accounts/login/",
+        "/protocol/",
+        f"/protocol/{world['school'].slug}/",
+        "/toegankelijkheid/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = violations(page)
+    assert found == {path: [] for path in found}
+
+
+@pytest.mark.parametrize("role", ["director", "teacher", "parent", "member"])
+def test_home_of_each_role_meets_wcag_21_aa(page, live_server, login, world, role):
+    login(page, live_server, world[role])
+    assert violations(page) == []
+
+
+def test_director_pages_meet_wcag_21_aa(page, live_server, login, world):
+    login(page, live_server, world["director"])
+    new, old = world["new"], world["old"]
+    found = {}
+    for path in [
+        world["school"].get_absolute_url(),
+        world["group"].get_absolute_url(),
+        "/protocollen/",
+        "/protocollen/importeren/",
+        new.get_absolute_url(),
+        f"/protocollen/versies/{new.pk}/bewerken/",
+        f"/protocollen/versies/{new.pk}/verschil/{old.pk}/",
+        f"/protocollen/versies/{new.pk}/indienen/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = violations(page)
+    assert found == {path: [] for path in found}
+
+
+def test_phone_layout_meets_wcag_21_aa(page, live_server, login, world):
+    page.set_viewport_size({"width": 375, "height": 667})
+    login(page, live_server, world["parent"])
+    page.get_by_role("button", name="Menu tonen").click()
+    assert violations(page) == []
