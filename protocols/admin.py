@@ -14,6 +14,7 @@ from protocols.models import (
     ProcedureRecord,
     ProcedureStep,
     ProcedureStepDefinition,
+    ProposalDocument,
     Protocol,
     ProtocolVersion,
     Question,
@@ -135,3 +136,10 @@ class AcknowledgementAdmin(admin.ModelAdmin):
     list_filter = ["school"]
     list_select_related = ["user", "version__protocol", "school"]
     raw_id_fields = ["version", "user"]
+
+
+@admin.register(ProposalDocument)
+class ProposalDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "version", "uploaded_by", "uploaded_at"]
+    list_select_related = ["version__protocol", "uploaded_by"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]

@@ -228,3 +228,11 @@ class BaseStepDefinitionFormSet(forms.BaseFormSet):
 StepDefinitionFormSet = forms.formset_factory(
     StepDefinitionForm, formset=BaseStepDefinitionFormSet, extra=1, can_order=True, can_delete=True
 )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, OpenDocument, Excel, PowerPoint or text; at most 10 MB."),
+    )

@@ -611,3 +611,38 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.version}"
+
+
+def _document_path(instance, filename):
+    return f"private/proposals/{instance.version_id}/{filename}"
+
+
+class ProposalDocument(models.Model):
+    """A supporting document of a proposal (WMS art. 8: the council is informed in full).
+
+    Stored privately: served only through a view that checks who may see the version.
+    """
+
+    version = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("version"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_document_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supporting document")
+        verbose_name_plural = _("supporting documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.title

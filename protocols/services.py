@@ -212,3 +212,26 @@ def load_demo_procedure(*, today: date) -> bool:
         remarks="Besproken in het directeurenoverleg.",
     )
     return True
+
+
+DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".odt", ".xlsx", ".ods", ".txt", ".pptx"}
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def add_document(version: ProtocolVersion, *, title: str, upload, by: User):
+    """Attach a supporting document to a proposal that is a draft or in procedure."""
+    from protocols.models import ProposalDocument
+
+    if version.status not in {ProtocolVersion.Status.DRAFT, ProtocolVersion.Status.IN_PROCEDURE}:
+        raise ValidationError(
+            _("Documents are added while the proposal is a draft or in procedure.")
+        )
+    if Path(upload.name).suffix.lower() not in DOCUMENT_TYPES:
+        raise ValidationError(_("Add a PDF, Word, OpenDocument, Excel, PowerPoint or text file."))
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    document = ProposalDocument(version=version, title=title.strip(), uploaded_by=by)
+    document.file.save(Path(upload.name).name, upload, save=False)
+    document.save()
+    return document

@@ -17,4 +17,10 @@ urlpatterns = [
     ),
     path("protocollen/versies/<int:pk>/vaststellen/", views.version_adopt, name="version_adopt"),
     path("protocollen/procedure/<slug:slug>/", views.procedure_settings, name="procedure_settings"),
+    path("protocollen/versies/<int:pk>/documenten/", views.document_add, name="document_add"),
+    path(
+        "protocollen/versies/<int:pk>/documenten/<int:document_pk>/",
+        views.document_download,
+        name="document_download",
+    ),
 ]

@@ -9,15 +9,16 @@ form, which keeps what was typed.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import workflow
+from protocols import services, workflow
 from protocols.forms_procedure import (
     AdoptForm,
+    DocumentForm,
     ExtendForm,
     LcgForm,
     NotApplicableForm,
@@ -97,6 +98,8 @@ def version_context(request, version) -> dict:
         "procedure_withheld_step": withheld,
         "procedure_clock": clock,
         "procedure_dispute_until": workflow.dispute_window(version),
+        "procedure_documents": list(version.documents.all()),
+        "procedure_document_form": DocumentForm() if drafts else None,
         "procedure_may": may,
         "procedure_forms": forms,
     }
@@ -360,3 +363,34 @@ def procedure_settings(request, slug):
     councils = stichting.councils.all()
     context = {"stichting": stichting, "formset": formset, "councils": councils}
     return render(request, "protocols/procedure/procedure_settings.html", context)
+
+
+@require_POST
+def document_add(request, pk):
+    """Attach a supporting document to the proposal (WMS art. 8: inform the council in full)."""
+    version = get_object_or_404(ProtocolVersion.objects.for_user(request.user, edit=True), pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_document(
+                version,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The document has been added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(version)
+
+
+def document_download(request, pk, document_pk):
+    """A supporting document, for whoever may see the proposal."""
+    version = get_object_or_404(ProtocolVersion.objects.for_user(request.user), pk=pk)
+    document = get_object_or_404(version.documents, pk=document_pk)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
