@@ -648,3 +648,10 @@ def test_version_detail_query_count_is_constant_over_steps_and_votes(
         counts.append((len(response.context["procedure_steps"]), len(queries)))
     assert [steps for steps, _queries in counts] == [2, 4]
     assert counts[0][1] == counts[1][1]
+
+
+def test_the_directors_step_is_labelled_non_statutory(client, director, submitted):
+    # DOMAIN A.12: directors' advice never replaces the (G)MR's statutory right.
+    client.force_login(director)
+    html = text(client.get(submitted.get_absolute_url()).content.decode())
+    assert "directeurenoverleg (intern overleg, niet wettelijk)" in html
