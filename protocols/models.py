@@ -195,6 +195,13 @@ class ProtocolVersion(models.Model):
     def is_final(self) -> bool:
         return self.status in {self.Status.ADOPTED, self.Status.SUPERSEDED}
 
+    def addenda(self) -> list[tuple[School, list["Section"]]]:
+        """Each school's own sections of this (board-wide) version, in one query."""
+        found: dict[School, list[Section]] = {}
+        for section in self.sections.filter(school__isnull=False).select_related("school"):
+            found.setdefault(section.school, []).append(section)
+        return list(found.items())
+
 
 class Section(models.Model):
     """One heading with its body, in a small safe Markdown subset."""

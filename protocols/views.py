@@ -102,10 +102,7 @@ def version_detail(request, pk):
     context["can_edit"] = (
         ProtocolVersion.objects.for_user(request.user, edit=True).filter(pk=version.pk).exists()
     )
-    addenda: dict = {}
-    for section in version.sections.filter(school__isnull=False).select_related("school"):
-        addenda.setdefault(section.school, []).append(section)
-    context["addenda"] = list(addenda.items())
+    context["addenda"] = version.addenda()
     for panel in (views_procedure, views_council, views_record):
         context.update(panel.version_context(request, version))
     context["addendum_schools"] = (

@@ -210,11 +210,7 @@ def reading_link_read(request, token):
     link = get_object_or_404(ReadingLink.objects.public().select_related("version"), token=token)
     version = link.version
     school = version.protocol.school
-    sections = list(version.sections.select_related("school"))
-    addenda: dict = {}
-    for section in sections:
-        if section.school_id:
-            addenda.setdefault(section.school, []).append(section)
+    sections = list(version.sections.filter(school__isnull=True))
     previous = last_adopted(version)
     diff = diff_versions(previous, version) if previous else []
     context = {
@@ -223,7 +219,7 @@ def reading_link_read(request, token):
         "school": school,
         "board_sections": [s for s in sections if s.school_id is None],
         "addendum": [],
-        "addenda": list(addenda.items()),
+        "addenda": version.addenda(),
         "procedure": [],
         "previous": previous,
         "diff": diff,

@@ -287,7 +287,7 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
     expect(step_cells(director, "Directeuren")).to_have_text(
         [
             "Directeuren",
-            nl("directors' meeting"),
+            nl("directors' meeting") + f" ({nl('internal consultation, not statutory')})",
             nl("advice"),
             dmy(today),
             dmy(today + timedelta(days=14)),

@@ -249,7 +249,7 @@ def test_version_submit_opens_the_first_step(client, draft, director, gmr):
     ]
     assert step_rows(response)[0] == [
         "Directeuren",
-        "directeurenoverleg",
+        "directeurenoverleg (intern overleg, niet wettelijk)",
         "advies",
         dmy(today()),
         dmy(due),
