@@ -14,22 +14,9 @@ from tests.factories import (
     ProtocolFactory,
     ProtocolVersionFactory,
     PupilFactory,
-    SectionFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def draft(school):
-    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
-    SectionFactory(version=version)
-    return version
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def add(client, version, name="toelichting.pdf", content=b"%PDF-1.7 toelichting"):

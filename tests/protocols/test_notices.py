@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from protocols import notices, workflow
 from protocols.models import Acknowledgement, ProcedureStep, ProtocolVersion, StepBody, StepKind
-from schools.models import Council, Notice, Role
+from schools.models import Notice, Role
 from tests.factories import (
-    CouncilFactory,
     CouncilMemberFactory,
     MembershipFactory,
     ProtocolFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+from tests.protocols.helpers import advance_to_consent, submit, today
 
 pytestmark = pytest.mark.django_db
 Status = ProtocolVersion.Status
@@ -27,29 +27,11 @@ Outcome = ProcedureStep.Outcome
 
 
 @pytest.fixture
-def gmr(school):
-    council = CouncilFactory(
-        kind=Council.Kind.GMR, school=None, stichting=school.stichting, name="GMR Noord"
-    )
-    for geleding in ["parents", "staff"]:
-        CouncilMemberFactory(council=council, geleding=geleding)
-    return council
-
-
-@pytest.fixture
-def gmr_member(gmr):
-    return gmr.members.first().user
-
-
-@pytest.fixture
 def draft(school):
+    """Unlike the shared `draft`, its section is headed "Inleiding": the question mail names it."""
     version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
     SectionFactory(version=version, heading="Inleiding")
     return version
-
-
-def today():
-    return timezone.localdate()
 
 
 def votes():
@@ -66,21 +48,8 @@ def votes():
     ]
 
 
-def submit(version, by, **kwargs):
-    return workflow.submit(
-        version, by=by, change_summary="Nieuw protocol.", legal_basis="consent", **kwargs
-    )
-
-
-def to_council(draft, director, **kwargs):
-    """Submit, give positive advice; returns the open council step."""
-    step = submit(draft, director, **kwargs)
-    workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.POSITIVE)
-    return draft.steps.get(kind=StepKind.CONSENT)
-
-
 def to_adoption(draft, director, gmr_member, **kwargs):
-    consent = to_council(draft, director, **kwargs)
+    consent = advance_to_consent(draft, director, **kwargs)
     workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
     rvt = draft.steps.get(kind=StepKind.APPROVAL)
     workflow.mark_not_applicable(rvt, by=director, reason="Geen besluit in de statuten.")
@@ -115,7 +84,7 @@ def test_a_mail_that_fails_is_not_logged_so_the_next_run_retries(director):
 
 
 def test_submit_mails_the_stichtings_directors_that_their_advice_is_asked(
-    draft, director, gmr, school, mailoutbox, django_capture_on_commit_callbacks
+    draft, director, gmr_noord, school, mailoutbox, django_capture_on_commit_callbacks
 ):
     sibling_director = MembershipFactory(
         school=SchoolFactory(stichting=school.stichting), role=Role.DIRECTOR
@@ -131,7 +100,7 @@ def test_submit_mails_the_stichtings_directors_that_their_advice_is_asked(
 
 
 def test_step_opened_mail_is_dutch_with_an_absolute_link_and_the_term(
-    draft, director, gmr, settings, mailoutbox, django_capture_on_commit_callbacks
+    draft, director, gmr_noord, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
     settings.PORTAL_URL = "https://portaal.example.nl"
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,14 +113,14 @@ def test_step_opened_mail_is_dutch_with_an_absolute_link_and_the_term(
 
 
 def test_the_council_step_opening_mails_its_current_members_only(
-    draft, director, gmr, mailoutbox, django_capture_on_commit_callbacks
+    draft, director, gmr_noord, mailoutbox, django_capture_on_commit_callbacks
 ):
-    former = CouncilMemberFactory(council=gmr, geleding="parents", end_date=today()).user
+    former = CouncilMemberFactory(council=gmr_noord, geleding="parents", end_date=today()).user
     step = submit(draft, director)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.POSITIVE)
     opened = {m.to[0] for m in mailoutbox if m.subject.startswith("Gevraagd van u (instemming)")}
-    assert opened == {m.user.email for m in gmr.members.exclude(user=former)}
+    assert opened == {m.user.email for m in gmr_noord.members.exclude(user=former)}
 
 
 @pytest.mark.parametrize(
@@ -174,11 +143,17 @@ def test_who_is_asked_when_a_step_opens(draft, director, board_member, body, who
 
 
 def test_a_supervisory_step_asks_the_board_to_forward_it(
-    draft, director, gmr, gmr_member, board_member, mailoutbox, django_capture_on_commit_callbacks
+    draft,
+    director,
+    gmr_noord,
+    gmr_noord_member,
+    board_member,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
-    consent = to_council(draft, director)
+    consent = advance_to_consent(draft, director)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+        workflow.record_decision(consent, by=gmr_noord_member, decided_on=today(), votes=votes())
     asked = [m for m in mailoutbox if m.subject.startswith("Gevraagd van u (goedkeuring)")]
     assert [m.to for m in asked] == [[board_member.email]]
     assert "Stuur het voorstel door naar de raad van toezicht (RvT)" in asked[0].body
@@ -188,53 +163,53 @@ def test_a_supervisory_step_asks_the_board_to_forward_it(
 
 
 def test_a_recorded_decision_is_mailed_to_the_submitter_and_the_council(
-    draft, director, gmr, gmr_member, mailoutbox, django_capture_on_commit_callbacks
+    draft, director, gmr_noord, gmr_noord_member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    consent = to_council(draft, director)
+    consent = advance_to_consent(draft, director)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+        workflow.record_decision(consent, by=gmr_noord_member, decided_on=today(), votes=votes())
     subject = f"GMR Noord: verleend – Protocol sociale media versie {draft.number}"
     assert {m.to[0] for m in mailoutbox if m.subject == subject} == {
         director.email,
-        *(m.user.email for m in gmr.members.all()),
+        *(m.user.email for m in gmr_noord.members.all()),
     }
 
 
 def test_withheld_consent_mail_mentions_the_three_months(
-    draft, director, gmr, gmr_member, mailoutbox, django_capture_on_commit_callbacks
+    draft, director, gmr_noord, gmr_noord_member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    consent = to_council(draft, director)
+    consent = advance_to_consent(draft, director)
     refused = votes()
     refused[0].update(votes_for=0, votes_against=1)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=refused)
+        workflow.record_decision(consent, by=gmr_noord_member, decided_on=today(), votes=refused)
     assert "binnen drie maanden" in mailoutbox[0].body
 
 
 def test_adoption_is_mailed_to_everyone_in_the_procedure(
     draft,
     director,
-    gmr,
-    gmr_member,
+    gmr_noord,
+    gmr_noord_member,
     board_member,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    to_adoption(draft, director, gmr_member, is_editorial=True)
+    to_adoption(draft, director, gmr_noord_member, is_editorial=True)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
     subject = f"Vastgesteld: Protocol sociale media versie {draft.number}"
     assert {m.to[0] for m in mailoutbox if m.subject == subject} == {
         director.email,
         board_member.email,
-        *(m.user.email for m in gmr.members.all()),
+        *(m.user.email for m in gmr_noord.members.all()),
     }
 
 
 def test_an_editorial_adoption_asks_no_one_to_confirm_reading(
-    draft, director, gmr, gmr_member, board_member, django_capture_on_commit_callbacks
+    draft, director, gmr_noord, gmr_noord_member, board_member, django_capture_on_commit_callbacks
 ):
-    to_adoption(draft, director, gmr_member, is_editorial=True)
+    to_adoption(draft, director, gmr_noord_member, is_editorial=True)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
     # The PDFs and the mail; no acknowledgements.
@@ -242,10 +217,16 @@ def test_an_editorial_adoption_asks_no_one_to_confirm_reading(
 
 
 def test_a_substantive_adoption_asks_staff_to_confirm_reading(
-    draft, director, gmr, gmr_member, board_member, teacher, django_capture_on_commit_callbacks
+    draft,
+    director,
+    gmr_noord,
+    gmr_noord_member,
+    board_member,
+    teacher,
+    django_capture_on_commit_callbacks,
 ):
     pytest.importorskip("protocols.acknowledgements")  # another part of the portal
-    to_adoption(draft, director, gmr_member)
+    to_adoption(draft, director, gmr_noord_member)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
     assert list(Acknowledgement.objects.values_list("version", "user")) == [(draft.pk, teacher.pk)]
@@ -255,14 +236,14 @@ def test_a_substantive_adoption_asks_staff_to_confirm_reading(
 
 
 def test_a_question_is_mailed_to_the_submitter_and_those_who_may_draft(
-    draft, director, gmr, gmr_member, board_member, school, mailoutbox
+    draft, director, gmr_noord, gmr_noord_member, board_member, school, mailoutbox
 ):
     submit(draft, director)
     other_school_director = MembershipFactory(
         school=SchoolFactory(stichting=school.stichting), role=Role.DIRECTOR
     ).user
     question = draft.questions.create(
-        text="Wat bedoelt u?", asked_by=gmr_member, section=draft.sections.first()
+        text="Wat bedoelt u?", asked_by=gmr_noord_member, section=draft.sections.first()
     )
     notices.question_asked(question)
     subject = f"Nieuwe vraag over Protocol sociale media versie {draft.number}"
@@ -287,10 +268,10 @@ def test_a_question_on_a_schools_own_protocol_goes_to_that_schools_director(
     assert {m.to[0] for m in mailoutbox} == {director.email, board_member.email}
 
 
-def test_an_answer_is_mailed_to_the_asker(draft, director, gmr_member, mailoutbox):
+def test_an_answer_is_mailed_to_the_asker(draft, director, gmr_noord_member, mailoutbox):
     question = draft.questions.create(
         text="Wat bedoelt u?",
-        asked_by=gmr_member,
+        asked_by=gmr_noord_member,
         answer="Dit.",
         answered_by=director,
         answered_at=timezone.now(),
@@ -298,7 +279,7 @@ def test_an_answer_is_mailed_to_the_asker(draft, director, gmr_member, mailoutbo
     notices.question_answered(question)
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (
-            [gmr_member.email],
+            [gmr_noord_member.email],
             f"Uw vraag over Protocol sociale media versie {draft.number} is beantwoord",
         )
     ]
@@ -309,9 +290,9 @@ def test_an_answer_is_mailed_to_the_asker(draft, director, gmr_member, mailoutbo
 
 
 @pytest.fixture
-def council_step(draft, director, gmr):
+def council_step(draft, director, gmr_noord):
     """The council step, open with a term of 42 days."""
-    return to_council(draft, director)
+    return advance_to_consent(draft, director)
 
 
 def reminders_on(day, outbox):
@@ -319,12 +300,12 @@ def reminders_on(day, outbox):
     return notices.send_daily_reminders(today=day), to_set(outbox)
 
 
-def test_a_term_ending_within_a_week_is_reminded_to_the_body(council_step, gmr, mailoutbox):
+def test_a_term_ending_within_a_week_is_reminded_to_the_body(council_step, gmr_noord, mailoutbox):
     sent, mails = reminders_on(council_step.due_on - timedelta(days=7), mailoutbox)
     subject_start = f"Termijn loopt af op {council_step.due_on.day} "
-    assert sent == gmr.members.count()
+    assert sent == gmr_noord.members.count()
     assert {to for to, subject in mails if subject.startswith(subject_start)} == {
-        m.user.email for m in gmr.members.all()
+        m.user.email for m in gmr_noord.members.all()
     }
 
 
@@ -333,7 +314,7 @@ def test_no_term_reminder_eight_days_before(council_step, mailoutbox):
 
 
 def test_a_term_that_ran_out_is_reminded_once_to_submitter_board_and_body(
-    council_step, gmr, director, board_member, mailoutbox
+    council_step, gmr_noord, director, board_member, mailoutbox
 ):
     day_after = council_step.due_on + timedelta(days=1)
     sent, mails = reminders_on(day_after, mailoutbox)
@@ -342,9 +323,9 @@ def test_a_term_that_ran_out_is_reminded_once_to_submitter_board_and_body(
     assert {to for to, s in mails if s == subject} == {
         director.email,
         board_member.email,
-        *(m.user.email for m in gmr.members.all()),
+        *(m.user.email for m in gmr_noord.members.all()),
     }
-    assert (sent, again) == (gmr.members.count() + 2, 0)
+    assert (sent, again) == (gmr_noord.members.count() + 2, 0)
 
 
 def test_an_extended_term_is_reminded_again(council_step, director, mailoutbox):
@@ -375,11 +356,11 @@ def test_the_evaluation_date_is_reminded_a_month_before(
 
 
 def test_the_wms32_choice_is_reminded_two_weeks_before_it_lapses(
-    council_step, gmr_member, board_member, mailoutbox
+    council_step, gmr_noord_member, board_member, mailoutbox
 ):
     refused = votes()
     refused[0].update(votes_for=0, votes_against=1)
-    workflow.record_decision(council_step, by=gmr_member, decided_on=today(), votes=refused)
+    workflow.record_decision(council_step, by=gmr_noord_member, decided_on=today(), votes=refused)
     choose_by = workflow.add_months(today(), 3)
     sent, mails = reminders_on(choose_by - timedelta(days=14), mailoutbox)
     assert (sent, {to for to, _ in mails}) == (1, {board_member.email})

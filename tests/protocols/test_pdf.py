@@ -15,17 +15,12 @@ from protocols.pdf import _refuse_network, render_version_pdf, stored_pdf
 from tests.factories import SchoolFactory
 from tests.seeds import SEEDS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 OWN_PROTOCOL_SEEDS = {"000", "002"}  # one school's own protocol; the others are board-wide
 Status = ProtocolVersion.Status
 DEFINITION = re.compile(r"^\[\^\d+\]:\s*(.*)$", re.M)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def _seed(prefix: str) -> Path:

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from protocols import workflow
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
@@ -17,6 +16,7 @@ from tests.factories import (
     ProtocolVersionFactory,
     SectionFactory,
 )
+from tests.protocols.helpers import advance_to_consent, submit, today, votes_of_three
 
 pytestmark = pytest.mark.django_db
 Status = ProtocolVersion.Status
@@ -25,60 +25,13 @@ Outcome = ProcedureStep.Outcome
 
 
 @pytest.fixture
-def gmr(school):
-    council = CouncilFactory(kind=Council.Kind.GMR, school=None, stichting=school.stichting)
-    for geleding in ["parents"] * 3 + ["staff"] * 3:
-        CouncilMemberFactory(council=council, geleding=geleding)
-    return council
-
-
-@pytest.fixture
-def gmr_member(gmr):
-    return gmr.members.first().user
-
-
-@pytest.fixture
-def draft(school):
-    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
-    SectionFactory(version=version)
-    return version
-
-
-def submit(version, by):
-    return workflow.submit(version, by=by, change_summary="Nieuw protocol.", legal_basis="consent")
-
-
-def votes(parents=(3, 3, 0, 0), staff=(3, 3, 0, 0)):
-    """Votes as (present, for, against, abstentions) for sections of three members."""
-    return [
-        {
-            "geleding": geleding,
-            "members": 3,
-            "present": present,
-            "votes_for": votes_for,
-            "votes_against": against,
-            "abstentions": abstentions,
-        }
-        for geleding, (present, votes_for, against, abstentions) in [
-            ("parents", parents),
-            ("staff", staff),
-        ]
-    ]
-
-
-def today():
-    return timezone.localdate()
-
-
-def advance_to_consent(draft, director):
-    step = submit(draft, director)
-    workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.POSITIVE)
-    return draft.steps.get(kind=StepKind.CONSENT)
+def gmr_member(gmr_of_six):
+    return gmr_of_six.members.first().user
 
 
 def advance_to_adoption(draft, director, gmr_member):
     consent = advance_to_consent(draft, director)
-    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
     rvt = draft.steps.get(kind=StepKind.APPROVAL)
     workflow.mark_not_applicable(rvt, by=director, reason="Geen besluit in de statuten.")
     return draft.steps.get(kind=StepKind.ADOPTION)
@@ -87,7 +40,7 @@ def advance_to_adoption(draft, director, gmr_member):
 # --- submitting -----------------------------------------------------------------------------
 
 
-def test_submit_freezes_the_draft_and_opens_the_first_step(draft, director, gmr):
+def test_submit_freezes_the_draft_and_opens_the_first_step(draft, director, gmr_of_six):
     first = submit(draft, director)
     draft.refresh_from_db()
     assert (draft.status, draft.is_editable, draft.legal_basis) == (
@@ -115,12 +68,12 @@ def test_a_schools_own_protocol_goes_to_its_mr(school, director):
     assert (step.name, step.council) == ("MR", mr)
 
 
-def test_submit_requires_a_change_summary(draft, director, gmr):
+def test_submit_requires_a_change_summary(draft, director, gmr_of_six):
     with pytest.raises(ValidationError, match="wat er veranderd is"):
         workflow.submit(draft, by=director, change_summary=" ", legal_basis="consent")
 
 
-def test_submit_requires_advice_or_consent_to_be_stated(draft, director, gmr):
+def test_submit_requires_advice_or_consent_to_be_stated(draft, director, gmr_of_six):
     with pytest.raises(ValidationError, match="advies of instemming"):
         workflow.submit(draft, by=director, change_summary="x", legal_basis="")
 
@@ -130,14 +83,14 @@ def test_submit_without_a_council_is_refused(draft, director):
         submit(draft, director)
 
 
-def test_a_teacher_cannot_submit(draft, teacher, gmr):
+def test_a_teacher_cannot_submit(draft, teacher, gmr_of_six):
     with pytest.raises(ValidationError):
         submit(draft, teacher)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
 
-def test_a_submitted_version_cannot_be_submitted_again(draft, director, gmr):
+def test_a_submitted_version_cannot_be_submitted_again(draft, director, gmr_of_six):
     submit(draft, director)
     with pytest.raises(ValidationError, match="Alleen een concept"):
         submit(draft, director)
@@ -146,14 +99,14 @@ def test_a_submitted_version_cannot_be_submitted_again(draft, director, gmr):
 # --- advice, consent, approval ------------------------------------------------------------
 
 
-def test_positive_advice_opens_the_council_step_with_the_councils_term(draft, director, gmr):
-    gmr.term_days = 42
-    gmr.save()
+def test_positive_advice_opens_the_council_step_with_the_councils_term(draft, director, gmr_of_six):
+    gmr_of_six.term_days = 42
+    gmr_of_six.save()
     consent = advance_to_consent(draft, director)
     assert (consent.status, consent.due_on) == (StepStatus.OPEN, today() + timedelta(days=42))
 
 
-def test_negative_advice_sends_the_version_back_with_a_new_draft(draft, director, gmr):
+def test_negative_advice_sends_the_version_back_with_a_new_draft(draft, director, gmr_of_six):
     step = submit(draft, director)
     workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.NEGATIVE)
     draft.refresh_from_db()
@@ -161,9 +114,9 @@ def test_negative_advice_sends_the_version_back_with_a_new_draft(draft, director
     assert (draft.status, new.based_on, new.number) == (Status.RETURNED, draft, draft.number + 1)
 
 
-def test_consent_granted_when_every_section_consents(draft, director, gmr, gmr_member):
+def test_consent_granted_when_every_section_consents(draft, director, gmr_of_six, gmr_member):
     consent = advance_to_consent(draft, director)
-    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
     consent.refresh_from_db()
     assert (consent.outcome, [v.granted for v in consent.votes.all()]) == (
         Outcome.GRANTED,
@@ -172,10 +125,12 @@ def test_consent_granted_when_every_section_consents(draft, director, gmr, gmr_m
     assert draft.steps.get(kind=StepKind.APPROVAL).status == StepStatus.OPEN
 
 
-def test_consent_withheld_when_one_section_lacks_its_quorum(draft, director, gmr, gmr_member):
+def test_consent_withheld_when_one_section_lacks_its_quorum(
+    draft, director, gmr_of_six, gmr_member
+):
     consent = advance_to_consent(draft, director)
     workflow.record_decision(
-        consent, by=gmr_member, decided_on=today(), votes=votes(staff=(1, 1, 0, 0))
+        consent, by=gmr_member, decided_on=today(), votes=votes_of_three(staff=(1, 1, 0, 0))
     )
     consent.refresh_from_db()
     assert (consent.status, consent.outcome) == (StepStatus.WITHHELD, Outcome.WITHHELD)
@@ -192,62 +147,64 @@ def test_consent_withheld_when_one_section_lacks_its_quorum(draft, director, gmr
     ],
 )
 def test_consent_follows_the_councils_majority_rule(
-    draft, director, gmr, gmr_member, majority, present_for_against_abstain, granted
+    draft, director, gmr_of_six, gmr_member, majority, present_for_against_abstain, granted
 ):
-    gmr.majority = majority
-    gmr.save()
+    gmr_of_six.majority = majority
+    gmr_of_six.save()
     consent = advance_to_consent(draft, director)
     workflow.record_decision(
         consent,
         by=gmr_member,
         decided_on=today(),
-        votes=votes(parents=present_for_against_abstain),
+        votes=votes_of_three(parents=present_for_against_abstain),
     )
     assert consent.votes.get(geleding="parents").granted is granted
 
 
-def test_votes_must_add_up_to_the_members_present(draft, director, gmr, gmr_member):
+def test_votes_must_add_up_to_the_members_present(draft, director, gmr_of_six, gmr_member):
     consent = advance_to_consent(draft, director)
     with pytest.raises(ValidationError, match="optellen"):
         workflow.record_decision(
-            consent, by=gmr_member, decided_on=today(), votes=votes(parents=(3, 1, 0, 0))
+            consent, by=gmr_member, decided_on=today(), votes=votes_of_three(parents=(3, 1, 0, 0))
         )
 
 
-def test_every_required_section_must_vote(draft, director, gmr, gmr_member):
+def test_every_required_section_must_vote(draft, director, gmr_of_six, gmr_member):
     consent = advance_to_consent(draft, director)
     with pytest.raises(ValidationError, match="elke geleding"):
-        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes()[:1])
+        workflow.record_decision(
+            consent, by=gmr_member, decided_on=today(), votes=votes_of_three()[:1]
+        )
 
 
-def test_only_a_member_of_the_council_records_its_decision(draft, director, gmr):
+def test_only_a_member_of_the_council_records_its_decision(draft, director, gmr_of_six):
     consent = advance_to_consent(draft, director)
     with pytest.raises(ValidationError, match="niet vastleggen"):
-        workflow.record_decision(consent, by=director, decided_on=today(), votes=votes())
+        workflow.record_decision(consent, by=director, decided_on=today(), votes=votes_of_three())
 
 
-def test_a_former_member_cannot_record(draft, director, gmr):
-    former = CouncilMemberFactory(council=gmr, end_date=date(2020, 1, 1)).user
+def test_a_former_member_cannot_record(draft, director, gmr_of_six):
+    former = CouncilMemberFactory(council=gmr_of_six, end_date=date(2020, 1, 1)).user
     consent = advance_to_consent(draft, director)
     with pytest.raises(ValidationError):
-        workflow.record_decision(consent, by=former, decided_on=today(), votes=votes())
+        workflow.record_decision(consent, by=former, decided_on=today(), votes=votes_of_three())
 
 
-def test_recording_the_same_step_twice_gives_one_decision(draft, director, gmr, gmr_member):
+def test_recording_the_same_step_twice_gives_one_decision(draft, director, gmr_of_six, gmr_member):
     consent = advance_to_consent(draft, director)
-    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
     with pytest.raises(ValidationError, match="al vastgelegd"):
-        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
     assert consent.votes.count() == 2  # one per section, not four
 
 
-def test_an_outcome_must_fit_the_step(draft, director, gmr):
+def test_an_outcome_must_fit_the_step(draft, director, gmr_of_six):
     step = submit(draft, director)
     with pytest.raises(ValidationError, match="past niet"):
         workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.GRANTED)
 
 
-def test_a_decision_cannot_be_dated_in_the_future(draft, director, gmr):
+def test_a_decision_cannot_be_dated_in_the_future(draft, director, gmr_of_six):
     step = submit(draft, director)
     with pytest.raises(ValidationError, match="toekomst"):
         workflow.record_decision(
@@ -255,17 +212,17 @@ def test_a_decision_cannot_be_dated_in_the_future(draft, director, gmr):
         )
 
 
-def test_steps_cannot_be_skipped(draft, director, gmr, gmr_member):
+def test_steps_cannot_be_skipped(draft, director, gmr_of_six, gmr_member):
     submit(draft, director)
     consent = draft.steps.get(kind=StepKind.CONSENT)  # still waiting for the directors
     with pytest.raises(ValidationError):
-        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+        workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
 
 
 # --- n.v.t., terms, withdrawal -------------------------------------------------------------
 
 
-def test_a_step_that_may_be_nvt_is_skipped_with_its_reason(draft, director, gmr, gmr_member):
+def test_a_step_that_may_be_nvt_is_skipped_with_its_reason(draft, director, gmr_of_six, gmr_member):
     adoption = advance_to_adoption(draft, director, gmr_member)
     rvt = draft.steps.get(kind=StepKind.APPROVAL)
     assert (rvt.status, rvt.reason, adoption.status) == (
@@ -275,22 +232,22 @@ def test_a_step_that_may_be_nvt_is_skipped_with_its_reason(draft, director, gmr,
     )
 
 
-def test_nvt_needs_a_reason(draft, director, gmr, gmr_member):
+def test_nvt_needs_a_reason(draft, director, gmr_of_six, gmr_member):
     consent = advance_to_consent(draft, director)
-    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
     with pytest.raises(ValidationError, match="reden"):
         workflow.mark_not_applicable(
             draft.steps.get(kind=StepKind.APPROVAL), by=director, reason=""
         )
 
 
-def test_a_council_step_cannot_be_nvt(draft, director, gmr):
+def test_a_council_step_cannot_be_nvt(draft, director, gmr_of_six):
     consent = advance_to_consent(draft, director)
     with pytest.raises(ValidationError, match="niet worden overgeslagen"):
         workflow.mark_not_applicable(consent, by=director, reason="Geen tijd.")
 
 
-def test_silence_is_never_consent_an_expired_term_stays_open(draft, director, gmr):
+def test_silence_is_never_consent_an_expired_term_stays_open(draft, director, gmr_of_six):
     consent = advance_to_consent(draft, director)
     later = consent.due_on + timedelta(days=1)
     consent.refresh_from_db()
@@ -301,14 +258,14 @@ def test_silence_is_never_consent_an_expired_term_stays_open(draft, director, gm
     )
 
 
-def test_the_director_can_extend_an_expired_term(draft, director, gmr):
+def test_the_director_can_extend_an_expired_term(draft, director, gmr_of_six):
     consent = advance_to_consent(draft, director)
     workflow.extend_term(consent, by=director, due_on=today() + timedelta(days=60))
     consent.refresh_from_db()
     assert consent.due_on == today() + timedelta(days=60)
 
 
-def test_withdraw_ends_the_procedure(draft, director, gmr):
+def test_withdraw_ends_the_procedure(draft, director, gmr_of_six):
     submit(draft, director)
     workflow.withdraw(draft, by=director, reason="Te vroeg.")
     draft.refresh_from_db()
@@ -320,12 +277,14 @@ def test_withdraw_ends_the_procedure(draft, director, gmr):
 
 def withheld(draft, director, gmr_member, on):
     consent = advance_to_consent(draft, director)
-    workflow.record_decision(consent, by=gmr_member, decided_on=on, votes=votes(staff=(3, 0, 3, 0)))
+    workflow.record_decision(
+        consent, by=gmr_member, decided_on=on, votes=votes_of_three(staff=(3, 0, 3, 0))
+    )
     consent.refresh_from_db()
     return consent
 
 
-def test_withheld_consent_starts_the_three_month_clock(draft, director, gmr, gmr_member):
+def test_withheld_consent_starts_the_three_month_clock(draft, director, gmr_of_six, gmr_member):
     consent = withheld(draft, director, gmr_member, date(2026, 1, 31))
     clock = workflow.consent_clock(consent, date(2026, 4, 30))
     assert clock == {"choose_by": date(2026, 4, 30), "submit_by": None, "lapsed": False}
@@ -333,7 +292,7 @@ def test_withheld_consent_starts_the_three_month_clock(draft, director, gmr, gmr
 
 
 def test_after_telling_the_council_six_weeks_to_submit_to_the_lcg(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     consent = withheld(draft, director, gmr_member, today() - timedelta(days=10))
     workflow.record_lcg(consent, by=board_member, notified_on=today())
@@ -343,7 +302,7 @@ def test_after_telling_the_council_six_weeks_to_submit_to_the_lcg(
 
 
 def test_an_lcg_ruling_replacing_consent_lets_the_procedure_go_on(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     consent = withheld(draft, director, gmr_member, today())
     workflow.record_lcg(
@@ -360,7 +319,7 @@ def test_an_lcg_ruling_replacing_consent_lets_the_procedure_go_on(
     )
 
 
-def test_only_the_board_goes_to_the_lcg(draft, director, gmr, gmr_member):
+def test_only_the_board_goes_to_the_lcg(draft, director, gmr_of_six, gmr_member):
     consent = withheld(draft, director, gmr_member, today())
     with pytest.raises(ValidationError, match="bestuur"):
         workflow.record_lcg(consent, by=director, notified_on=today())
@@ -370,7 +329,7 @@ def test_only_the_board_goes_to_the_lcg(draft, director, gmr, gmr_member):
 
 
 def test_the_board_adopts_and_the_evaluation_is_two_years_later(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     old = ProtocolVersionFactory(protocol=draft.protocol, status=Status.ADOPTED)
     advance_to_adoption(draft, director, gmr_member)
@@ -385,20 +344,20 @@ def test_the_board_adopts_and_the_evaluation_is_two_years_later(
     )
 
 
-def test_a_director_cannot_adopt(draft, director, gmr, gmr_member):
+def test_a_director_cannot_adopt(draft, director, gmr_of_six, gmr_member):
     advance_to_adoption(draft, director, gmr_member)
     with pytest.raises(ValidationError, match="CvB"):
         workflow.adopt(draft, by=director, decided_on=today(), effective_date=today())
 
 
-def test_adoption_waits_for_the_earlier_steps(draft, director, gmr, board_member):
+def test_adoption_waits_for_the_earlier_steps(draft, director, gmr_of_six, board_member):
     advance_to_consent(draft, director)
     with pytest.raises(ValidationError, match="niet klaar"):
         workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
 
 
 def test_adoption_is_impossible_while_consent_is_missing(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     adoption = advance_to_adoption(draft, director, gmr_member)
     draft.steps.filter(kind=StepKind.CONSENT).update(outcome=Outcome.WITHHELD)
@@ -409,12 +368,12 @@ def test_adoption_is_impossible_while_consent_is_missing(
 
 
 def test_deviating_from_conditional_advice_needs_reasons(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     step = submit(draft, director)
     workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.CONDITIONAL)
     consent = draft.steps.get(kind=StepKind.CONSENT)
-    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes())
+    workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes_of_three())
     workflow.mark_not_applicable(
         draft.steps.get(kind=StepKind.APPROVAL), by=director, reason="n.v.t."
     )
@@ -422,7 +381,7 @@ def test_deviating_from_conditional_advice_needs_reasons(
         workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
 
 
-def test_adopting_twice_gives_one_adoption(draft, director, gmr, gmr_member, board_member):
+def test_adopting_twice_gives_one_adoption(draft, director, gmr_of_six, gmr_member, board_member):
     advance_to_adoption(draft, director, gmr_member)
     workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())
     with pytest.raises(ValidationError):
@@ -430,7 +389,9 @@ def test_adopting_twice_gives_one_adoption(draft, director, gmr, gmr_member, boa
     assert ProtocolVersion.objects.filter(status=Status.ADOPTED).count() == 1
 
 
-def test_board_member_of_another_stichting_cannot_adopt(draft, director, gmr, gmr_member, outsider):
+def test_board_member_of_another_stichting_cannot_adopt(
+    draft, director, gmr_of_six, gmr_member, outsider
+):
     advance_to_adoption(draft, director, gmr_member)
     with pytest.raises(ValidationError):
         workflow.adopt(draft, by=outsider, decided_on=today(), effective_date=today())
@@ -461,14 +422,14 @@ def test_role_membership_is_needed_to_draft(draft):
     assert workflow.may_draft(user, draft) is False
 
 
-def test_council_member_seat_is_checked_per_council(draft, director, gmr):
+def test_council_member_seat_is_checked_per_council(draft, director, gmr_of_six):
     other = CouncilMemberFactory(council=CouncilFactory()).user
     consent = advance_to_consent(draft, director)
     assert (workflow.may_record(other, consent), CouncilMember.objects.count()) == (False, 7)
 
 
 def test_adoption_cannot_be_dated_before_the_consent(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     advance_to_adoption(draft, director, gmr_member)
     with pytest.raises(ValidationError, match="eerdere besluiten"):
@@ -481,7 +442,7 @@ def test_adoption_cannot_be_dated_before_the_consent(
 
 
 def test_the_council_has_six_weeks_after_adoption_to_dispute(
-    draft, director, gmr, gmr_member, board_member
+    draft, director, gmr_of_six, gmr_member, board_member
 ):
     advance_to_adoption(draft, director, gmr_member)
     workflow.adopt(draft, by=board_member, decided_on=today(), effective_date=today())

@@ -9,16 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from protocols import record, services, workflow
 from protocols.models import ProcedureStep, Protocol, ProtocolVersion, StepKind
 from protocols.pdf import render_version_pdf
-from schools.models import Council, Role
+from schools.models import Role
 from tests.factories import (
-    CouncilFactory,
-    CouncilMemberFactory,
     MembershipFactory,
     ProtocolFactory,
     ProtocolVersionFactory,
@@ -26,8 +23,9 @@ from tests.factories import (
     SectionFactory,
     StichtingFactory,
 )
+from tests.protocols.helpers import today
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 Outcome = ProcedureStep.Outcome
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -45,11 +43,6 @@ NO_CONSENT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def demo_version(organisation: str) -> ProtocolVersion:
     """One seed, imported and registered as adopted exactly as load_demo does it."""
     spec = SPECS[organisation]
@@ -59,21 +52,9 @@ def demo_version(organisation: str) -> ProtocolVersion:
     return ProtocolVersion.objects.get(protocol__stichting=stichting)
 
 
-def today():
-    return timezone.localdate()
-
-
 def squash(text: str) -> str:
     """PDF text without whitespace or soft hyphens: kerning gaps ("T er") vanish."""
     return re.sub(r"[\s\u00ad]+", "", text)
-
-
-@pytest.fixture
-def gmr(school):
-    council = CouncilFactory(kind=Council.Kind.GMR, school=None, stichting=school.stichting)
-    for geleding in ["parents"] * 3 + ["staff"] * 3:
-        CouncilMemberFactory(council=council, geleding=geleding)
-    return council
 
 
 def votes():
@@ -113,11 +94,17 @@ def through_portal(school, director, board_member, gmr, *, advised, consented, a
 
 
 def test_trail_rows_of_a_portal_adopted_version_show_every_step_with_its_date(
-    school, director, board_member, gmr
+    school, director, board_member, gmr_of_six
 ):
     advised, consented = today() - timedelta(days=30), today() - timedelta(days=10)
     version = through_portal(
-        school, director, board_member, gmr, advised=advised, consented=consented, adopted=today()
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=advised,
+        consented=consented,
+        adopted=today(),
     )
     rows = [(r["step"], r["outcome"], r["date"]) for r in record.trail_rows(version)]
     assert rows == [
@@ -129,9 +116,15 @@ def test_trail_rows_of_a_portal_adopted_version_show_every_step_with_its_date(
     ]
 
 
-def test_trail_rows_give_the_reason_of_an_nvt_step(school, director, board_member, gmr):
+def test_trail_rows_give_the_reason_of_an_nvt_step(school, director, board_member, gmr_of_six):
     version = through_portal(
-        school, director, board_member, gmr, advised=today(), consented=today(), adopted=today()
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=today(),
+        consented=today(),
+        adopted=today(),
     )
     rvt = next(r for r in record.trail_rows(version) if r["step"] == "RvT")
     assert rvt["source"] == "Geen besluit uit de statuten."
@@ -150,11 +143,17 @@ def test_trail_rows_of_seed_003_are_its_imported_trail():
 
 
 def test_pdf_front_table_of_a_portal_adopted_version_shows_all_dates(
-    school, director, board_member, gmr
+    school, director, board_member, gmr_of_six
 ):
     advised, consented = today() - timedelta(days=30), today() - timedelta(days=10)
     version = through_portal(
-        school, director, board_member, gmr, advised=advised, consented=consented, adopted=today()
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=advised,
+        consented=consented,
+        adopted=today(),
     )
     text = squash(PdfReader(io.BytesIO(render_version_pdf(version))).pages[0].extract_text())
     expected = [
@@ -195,12 +194,12 @@ def test_seed_001_is_flagged_already_as_an_imported_draft(school):
 
 
 def test_portal_adoption_in_force_before_the_consent_is_flagged(
-    school, director, board_member, gmr
+    school, director, board_member, gmr_of_six
 ):
     # The workflow refuses such dates; a record corrected by hand must still be caught.
     day = today() - timedelta(days=5)
     version = through_portal(
-        school, director, board_member, gmr, advised=day, consented=day, adopted=day
+        school, director, board_member, gmr_of_six, advised=day, consented=day, adopted=day
     )
     ProtocolVersion.objects.filter(pk=version.pk).update(effective_date=day - timedelta(days=1))
     version.refresh_from_db()
@@ -209,10 +208,12 @@ def test_portal_adoption_in_force_before_the_consent_is_flagged(
     ]
 
 
-def test_in_force_on_the_day_of_the_consent_is_not_flagged(school, director, board_member, gmr):
+def test_in_force_on_the_day_of_the_consent_is_not_flagged(
+    school, director, board_member, gmr_of_six
+):
     day = today() - timedelta(days=5)
     version = through_portal(
-        school, director, board_member, gmr, advised=day, consented=day, adopted=day
+        school, director, board_member, gmr_of_six, advised=day, consented=day, adopted=day
     )
     assert record.trail_problems(version) == []
 
@@ -226,10 +227,16 @@ def test_a_draft_without_a_trail_has_no_problems(school):
 
 
 def test_decision_log_has_steps_votes_and_dates_of_a_portal_version(
-    school, director, board_member, gmr
+    school, director, board_member, gmr_of_six
 ):
     version = through_portal(
-        school, director, board_member, gmr, advised=today(), consented=today(), adopted=today()
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=today(),
+        consented=today(),
+        adopted=today(),
     )
     (entry,) = record.decision_log(version.protocol)
     consent = entry["steps"][1]
@@ -329,7 +336,7 @@ def test_decision_log_pdf_is_404_for_outsider(client, outsider, school):
 
 @pytest.mark.parametrize("n", [1, 4])
 def test_decision_log_query_count_is_constant(
-    client, school, director, board_member, gmr, n, django_assert_num_queries
+    client, school, director, board_member, gmr_of_six, n, django_assert_num_queries
 ):
     protocol = ProtocolFactory(stichting=school.stichting)
     for _ in range(n):
@@ -341,7 +348,7 @@ def test_decision_log_query_count_is_constant(
         workflow.record_decision(first, by=director, decided_on=today(), outcome="positive")
         consent = version.steps.get(kind=StepKind.CONSENT)
         workflow.record_decision(
-            consent, by=gmr.members.first().user, decided_on=today(), votes=votes()
+            consent, by=gmr_of_six.members.first().user, decided_on=today(), votes=votes()
         )
     client.force_login(director)
     # session, user, protocol, versions, steps, votes, records, and the navigation's reach (six)

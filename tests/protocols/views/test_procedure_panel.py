@@ -1,0 +1,62 @@
+"""The procedure panel on the version page: its table and its query count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from protocols import workflow
+from protocols.models import ProcedureStepDefinition, ProtocolVersion, StepBody, StepKind
+from tests.factories import ProtocolFactory, ProtocolVersionFactory, SectionFactory
+from tests.protocols.helpers import today, votes_of_three
+from tests.protocols.views.helpers import text
+
+pytestmark = pytest.mark.django_db
+
+
+def _adoptable_version(school, director, gmr_parent, consent_steps: int) -> ProtocolVersion:
+    """A version whose procedure has `consent_steps` voted consent steps, then adoption."""
+    school.stichting.procedure_steps.all().delete()
+    for position in range(1, consent_steps + 1):
+        ProcedureStepDefinition.objects.create(
+            stichting=school.stichting,
+            position=position,
+            name="GMR",
+            kind=StepKind.CONSENT,
+            body=StepBody.COUNCIL,
+            geledingen=["parents", "staff"],
+        )
+    ProcedureStepDefinition.objects.create(
+        stichting=school.stichting,
+        position=consent_steps + 1,
+        name="Vaststelling CvB",
+        kind=StepKind.ADOPTION,
+        body=StepBody.BOARD,
+    )
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    SectionFactory(version=version)
+    workflow.submit(version, by=director, change_summary="x", legal_basis="consent")
+    for step in version.steps.filter(kind=StepKind.CONSENT):
+        workflow.record_decision(step, by=gmr_parent, decided_on=today(), votes=votes_of_three())
+    return version
+
+
+def test_version_detail_query_count_is_constant_over_steps_and_votes(
+    client, school, director, gmr_de_stichting, gmr_parent
+):
+    one = _adoptable_version(school, director, gmr_parent, consent_steps=1)
+    three = _adoptable_version(school, director, gmr_parent, consent_steps=3)
+    client.force_login(director)
+    counts = []
+    for version in (one, three):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(version.get_absolute_url())
+        counts.append((len(response.context["procedure_steps"]), len(queries)))
+    assert [steps for steps, _queries in counts] == [2, 4]
+    assert counts[0][1] == counts[1][1]
+
+
+def test_the_directors_step_is_labelled_non_statutory(client, director, submitted):
+    # DOMAIN A.12: directors' advice never replaces the (G)MR's statutory right.
+    client.force_login(director)
+    html = text(client.get(submitted.get_absolute_url()).content.decode())
+    assert "directeurenoverleg (intern overleg, niet wettelijk)" in html

@@ -1,0 +1,96 @@
+"""Reading links: a personal, expiring link to a proposal for someone outside the portal."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from protocols.models import ReadingLink
+from tests.factories import ProtocolFactory, ProtocolVersionFactory, SectionFactory
+from tests.protocols.views.helpers import make_link
+
+pytestmark = pytest.mark.django_db
+
+
+def create_link(client, version, **data):
+    values = {"link-name": "Mr. A. Adviseur", "link-email": "adviseur@example.org"}
+    values["link-days"] = 14
+    return client.post(reverse("protocols:reading_link_create", args=[version.pk]), values | data)
+
+
+def test_reading_link_create_mails_a_personal_expiring_link(
+    client, proposal, director, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_URL = "https://portaal.example.nl"
+    client.force_login(director)
+    with django_capture_on_commit_callbacks(execute=True):
+        create_link(client, proposal)
+    link = ReadingLink.objects.get()
+    url = "https://portaal.example.nl" + reverse("protocols:reading_link_read", args=[link.token])
+    assert (link.name, link.created_by, (link.expires_at - timezone.now()).days) == (
+        "Mr. A. Adviseur",
+        director,
+        13,  # 14 days minus the moment since
+    )
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["adviseur@example.org"], "Ter lezing: Protocol sociale media versie 2")
+    ]
+    assert url in mailoutbox[0].body
+    assert "Beste Mr. A. Adviseur," in mailoutbox[0].body
+
+
+def test_reading_link_create_is_404_for_outsider(client, proposal, outsider):
+    client.force_login(outsider)
+    assert create_link(client, proposal).status_code == 404
+
+
+def test_reading_link_create_is_404_for_a_council_member(client, proposal, gmr_noord_member):
+    client.force_login(gmr_noord_member)
+    assert create_link(client, proposal).status_code == 404
+
+
+def test_reading_link_create_is_refused_for_an_adopted_version(client, adopted, director):
+    client.force_login(director)
+    create_link(client, adopted)
+    assert ReadingLink.objects.exists() is False
+
+
+def test_reading_link_read_shows_the_proposal_and_its_changes(client, proposal, director):
+    link = make_link(proposal, director)
+    response = client.get(reverse("protocols:reading_link_read", args=[link.token]))
+    html = response.content.decode()
+    assert response.context["previous"].number == 1
+    assert "Wijzigingen sinds versie 1, de laatst vastgestelde versie" in html
+    removed = "[verwijderd: </span>Oude<"
+    added = "[toegevoegd: </span>Nieuwe<"
+    assert ("Wij spreken af." in html, removed in html, added in html) == (True, True, True)
+
+
+def test_reading_link_read_is_404_after_expiry(client, proposal, director):
+    link = make_link(proposal, director, expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("protocols:reading_link_read", args=[link.token])).status_code == 404
+
+
+def test_reading_link_read_is_404_for_an_unknown_token(client, proposal, director):
+    make_link(proposal, director)
+    url = reverse("protocols:reading_link_read", args=["t0k3n-abd"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_reading_link_grants_nothing_else(client, proposal, director):
+    link = make_link(proposal, director)
+    client.get(reverse("protocols:reading_link_read", args=[link.token]))
+    response = client.get(proposal.get_absolute_url())
+    assert (response.status_code, response.url.startswith(reverse("login"))) == (302, True)
+
+
+def test_reading_link_read_without_an_adopted_version_shows_the_whole_text_as_new(
+    client, director, school, gmr_noord
+):
+    first = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    SectionFactory(version=first, body="Alles is nieuw.")
+    link = make_link(first, director)
+    html = client.get(reverse("protocols:reading_link_read", args=[link.token])).content.decode()
+    assert "Er is geen eerder vastgestelde versie" in html
+    assert "Alles is nieuw." in html
