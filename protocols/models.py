@@ -334,16 +334,9 @@ class StepBody(models.TextChoices):
     FORUM = "forum", _("other forum")
 
 
-class ProcedureStepDefinition(models.Model):
-    """One step of a stichting's approval procedure template, in order."""
+class StepFields(models.Model):
+    """What a procedure step is: shared by the template and the snapshot taken at submission."""
 
-    stichting = models.ForeignKey(
-        Stichting,
-        on_delete=models.CASCADE,
-        related_name="procedure_steps",
-        verbose_name=_("stichting"),
-    )
-    position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
     body = models.CharField(_("body"), max_length=12, choices=StepBody.choices)
@@ -365,6 +358,24 @@ class ProcedureStepDefinition(models.Model):
     may_be_not_applicable = models.BooleanField(_("may be marked n.v.t."), default=False)
 
     class Meta:
+        abstract = True
+
+    # The fields a submission copies from the template into the version's own steps.
+    COPIED = ("name", "kind", "body", "forum", "geledingen", "term_days", "may_be_not_applicable")
+
+
+class ProcedureStepDefinition(StepFields):
+    """One step of a stichting's approval procedure template, in order."""
+
+    stichting = models.ForeignKey(
+        Stichting,
+        on_delete=models.CASCADE,
+        related_name="procedure_steps",
+        verbose_name=_("stichting"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
         verbose_name = _("procedure step")
         verbose_name_plural = _("procedure steps")
         ordering = ["stichting", "position"]
@@ -376,7 +387,7 @@ class ProcedureStepDefinition(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class ProcedureStep(models.Model):
+class ProcedureStep(StepFields):
     """A step of one version's procedure: a snapshot of the template taken at submission."""
 
     class Status(models.TextChoices):
@@ -401,10 +412,6 @@ class ProcedureStep(models.Model):
         ProtocolVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
     )
     position = models.PositiveSmallIntegerField(_("position"))
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
-    body = models.CharField(_("body"), max_length=12, choices=StepBody.choices)
-    forum = models.CharField(_("forum"), max_length=100, blank=True)
     council = models.ForeignKey(
         "schools.Council",
         on_delete=models.PROTECT,
@@ -413,9 +420,6 @@ class ProcedureStep(models.Model):
         related_name="procedure_steps",
         verbose_name=_("council"),
     )
-    geledingen = models.JSONField(_("sections that vote"), default=list, blank=True)
-    term_days = models.PositiveSmallIntegerField(_("response term (days)"), null=True, blank=True)
-    may_be_not_applicable = models.BooleanField(_("may be marked n.v.t."), default=False)
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.WAITING, editable=False
     )

@@ -134,6 +134,13 @@ def _locked(version: ProtocolVersion) -> ProtocolVersion:
     return ProtocolVersion.objects.select_for_update().select_related("protocol").get(pk=version.pk)
 
 
+def _council_fields(definition: ProcedureStepDefinition, council: Council | None) -> dict:
+    """The council step goes to the GMR or, for a school's own protocol, its MR (art. 16)."""
+    if definition.body != StepBody.COUNCIL:
+        return {}
+    return {"council": council, "name": council.kind.upper()}
+
+
 @transaction.atomic
 def submit(
     version: ProtocolVersion,
@@ -164,15 +171,10 @@ def submit(
         ProcedureStep(
             version=version,
             position=definition.position,
-            # The template names the GMR; a school's own protocol goes to its MR (art. 16).
-            name=council.kind.upper() if definition.body == StepBody.COUNCIL else definition.name,
-            kind=definition.kind,
-            body=definition.body,
-            forum=definition.forum,
-            council=council if definition.body == StepBody.COUNCIL else None,
-            geledingen=definition.geledingen,
-            term_days=definition.term_days,
-            may_be_not_applicable=definition.may_be_not_applicable,
+            **{
+                **{field: getattr(definition, field) for field in ProcedureStep.COPIED},
+                **_council_fields(definition, council),
+            },
         )
         for definition in template
     )
