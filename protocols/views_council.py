@@ -8,7 +8,6 @@ external advisor) a personal, expiring link to read the proposal and its changes
 import secrets
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -16,52 +15,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from protocols import notices, workflow
 from protocols.diff import diff_versions
+from protocols.forms_council import AnswerForm, QuestionForm, ReadingLinkForm
 from protocols.models import ProcedureStep, ProtocolVersion, Question, ReadingLink
 from schools import access
 
 Status = ProtocolVersion.Status
 StepStatus = ProcedureStep.Status
-READING_LINK_DAYS = 14
-MAX_TEXT = 5000
-
-
-class QuestionForm(forms.Form):
-    section = forms.ModelChoiceField(
-        label=gettext_lazy("About"),
-        queryset=None,
-        required=False,
-        empty_label=gettext_lazy("the proposal as a whole"),
-    )
-    text = forms.CharField(
-        label=gettext_lazy("Your question"),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, version, **kwargs):
-        super().__init__(*args, prefix="question", **kwargs)
-        self.fields["section"].queryset = version.sections.all()
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(max_length=MAX_TEXT)
-
-
-class ReadingLinkForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    email = forms.EmailField(label=gettext_lazy("E-mail address"))
-    days = forms.IntegerField(
-        label=gettext_lazy("Valid for (days)"), min_value=1, max_value=90, initial=READING_LINK_DAYS
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="link", **kwargs)
 
 
 def last_adopted(version: ProtocolVersion) -> ProtocolVersion | None:
