@@ -174,6 +174,20 @@ LOGGING = {
 # The portal's own address, for links in e-mails (which have no request to build them from).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# "Wacht op jou" on the home page: one provider per app, `items_for(user) -> list[Item]`
+# (schools/waiting.py). The daily job (`run_daily_jobs`, from cron): one function per app,
+# `daily(today) -> str` (schools/jobs.py). An app joins each list with one line.
+PORTAL_WAITING_PROVIDERS = [
+    "protocols.waiting.items_for",
+]
+PORTAL_DAILY_JOBS = [
+    "protocols.jobs.daily",
+]
+# `load_demo`: after the schools and people, each app's demo, `load(today) -> str`.
+PORTAL_DEMO_LOADERS = [
+    "protocols.demo.load",
+]
+
 # Branding of the deployment (footer, accessibility statement).
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Schoolportaal sociale media")
 ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")

@@ -5,19 +5,17 @@ editorial asks nobody again. Staff who leave drop out of what is still outstandi
 they confirmed stays on record.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from protocols.models import Acknowledgement, ProtocolVersion
-from schools import access
+from schools import access, notices
 from schools.models import School, Staff, User
+from schools.notices import absolute
 
 
 def _current_staff(today) -> Q:
@@ -83,24 +81,29 @@ def remind(version: ProtocolVersion, school: School, *, by: User) -> int:
         .filter(school=school, confirmed_at__isnull=True)
         .select_related("user")
     )
-    url = settings.PORTAL_URL + reverse("protocols:acknowledgement_confirm", args=[version.pk])
-    # Staff read the portal in Dutch; the reminder is a message from their school.
-    with translation.override(settings.LANGUAGE_CODE):
-        for acknowledgement in pending:
-            context = {
-                "version": version,
-                "school": school,
-                "user": acknowledgement.user,
-                "sender": by,
-                "url": url,
-            }
-            subject = render_to_string("emails/acknowledgement_reminder_subject.txt", context)
-            body = render_to_string("emails/acknowledgement_reminder_body.txt", context)
-            send_mail(" ".join(subject.split()), body, None, [acknowledgement.user.email])
+    url = absolute(reverse("protocols:acknowledgement_confirm", args=[version.pk]))
+    today = timezone.localdate()
+    sent = 0
+    for acknowledgement in pending:
+        context = {
+            "version": version,
+            "school": school,
+            "user": acknowledgement.user,
+            "sender": by,
+            "url": url,
+        }
+        # One reminder a day at most, however often the button is pressed.
+        sent += notices.send(
+            f"acknowledgement-reminder:{acknowledgement.pk}:{today}",
+            acknowledgement.user,
+            "emails/acknowledgement_reminder_subject.txt",
+            "emails/acknowledgement_reminder_body.txt",
+            context,
+        )
     Acknowledgement.objects.filter(pk__in=[a.pk for a in pending]).update(
         reminded_at=timezone.now()
     )
-    return len(pending)
+    return sent
 
 
 def overview(version: ProtocolVersion, *, schools: QuerySet | None = None) -> list[dict]:

@@ -1,25 +1,21 @@
 """Who is told what about the approval procedure, by e-mail, and the daily reminders.
 
-Every mail goes through `send`, which first records a `schools.models.Notice` under a unique
-key: a key that exists was sent before and is skipped, so a job run twice sends nothing twice.
-Mails are written in the portal's language (Dutch) whatever the sender's page language was.
-Links are absolute, built from `settings.PORTAL_URL`.
+Sending is `schools.notices`': once per key (so a job run twice sends nothing twice), in the
+portal's language, with absolute links. This module decides who hears what, and when.
 """
 
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from protocols import workflow
+from protocols import wms
 from protocols.models import ProcedureStep, ProtocolVersion, Question, ReadingLink, StepBody
 from schools import access
-from schools.models import CouncilMember, Membership, Notice, Role, User
+from schools.models import CouncilMember, Membership, Role, User
+from schools.notices import absolute, send
+from schools.notices import send_all as _send_all
 
 # How long before a deadline the reminders go out.
 TERM_REMINDER_DAYS = 7
@@ -29,52 +25,6 @@ WMS32_REMINDER_DAYS = 14
 
 StepStatus = ProcedureStep.Status
 Status = ProtocolVersion.Status
-
-
-def absolute(path: str) -> str:
-    return getattr(settings, "PORTAL_URL", "http://127.0.0.1:8000").rstrip("/") + path
-
-
-def send(key: str, recipient: User | str, subject: str, template: str, context: dict) -> bool:
-    """Mail `recipient` once per `key`: render `subject` and `template`, log, then send.
-
-    Returns False when a notice with this key was sent before. The log row and the mail share
-    one transaction: if sending fails, nothing is logged and the next run tries again; two
-    runs at once wait on the unique key instead of both sending.
-    """
-    if isinstance(recipient, str):
-        email, name = recipient, context.get("recipient_name", recipient)
-    else:
-        email, name = recipient.email, recipient.get_full_name() or recipient.email
-    if not email:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "recipient_name": name,
-            "portal_name": getattr(settings, "PORTAL_NAME", ""),
-            "portal_url": absolute("/"),
-            **context,
-        }
-        subject_text = " ".join(render_to_string(subject, context).split())
-        body = render_to_string(template, context).strip() + "\n"
-    try:
-        with transaction.atomic():
-            Notice.objects.create(key=key, recipient=email, subject=subject_text[:255])
-            send_mail(subject_text, body, None, [email])
-    except IntegrityError:
-        return False
-    return True
-
-
-def _send_all(key: str, users, subject: str, template: str, context: dict) -> int:
-    """`send` to each user once, the key made personal; returns how many were sent."""
-    seen, sent = set(), 0
-    for user in users:
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        sent += send(f"{key}:{user.pk}", user, subject, template, context)
-    return sent
 
 
 # --- who ----------------------------------------------------------------------------------
@@ -315,9 +265,14 @@ def _wms32_reminders(today: date) -> int:
     steps = ProcedureStep.objects.filter(
         status=StepStatus.WITHHELD, version__status=Status.IN_PROCEDURE
     ).select_related("version__protocol", "council")
-    for step in steps:
-        clock = workflow.consent_clock(step, today)
-        if clock is None or clock["lapsed"]:
+    for step in steps.filter(decided_on__isnull=False):
+        clock = wms.consent_clock(
+            step.decided_on,
+            lcg_notified_on=step.lcg_notified_on,
+            lcg_submitted_on=step.lcg_submitted_on,
+            today=today,
+        )
+        if clock["lapsed"]:
             continue
         if not step.lcg_notified_on and today <= clock["choose_by"] <= horizon:
             deadline, kind = clock["choose_by"], "choose-by"

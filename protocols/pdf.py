@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from protocols import record
 from protocols.diff import diff_versions
 from protocols.models import ProtocolVersion, Section, StoredPdf
-from protocols.rendering import render_body, render_text
+from protocols.rendering import refuse_network, render_body, render_text
 from schools.models import School
 
 # markdown-it's footnote output (see protocols.rendering): references in the text, definitions
@@ -33,13 +33,6 @@ _FOOTNOTE_REF = re.compile(
 )
 _BACKREF = re.compile(r'\s*<a href="#fnref-[^"]+" class="footnote-backref">.*?</a>')
 _DEFINITION = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)\n?", re.M)
-
-
-def _refuse_network(url: str, *args, **kwargs) -> dict:
-    """WeasyPrint URL fetcher that only resolves `data:` URLs, so rendering never goes online."""
-    if url.startswith("data:"):
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"PDF rendering does not fetch {url!r}.")
 
 
 def _note_html(text: str) -> str:
@@ -130,7 +123,7 @@ def render_version_pdf(version: ProtocolVersion, *, school: School | None = None
             "title_notes": [mark_safe(note) for note in title_notes],  # noqa: S308 (render_body)
         }
         html = render_to_string("protocols/pdf/version.html", context)
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
     # Drafts are not archival; final versions are stored, so they are written as PDF/A.
     return document.write_pdf(pdf_variant="pdf/a-3b" if version.is_final else None)
 
@@ -149,7 +142,7 @@ def render_diff_pdf(old: ProtocolVersion, new: ProtocolVersion) -> bytes:
             "words_removed": sum(d.words_removed for d in diff),
         }
         html = render_to_string("protocols/pdf/diff.html", context)
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
     return document.write_pdf()
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from protocols.models import ProcedureStep, Protocol, ProtocolVersion, Section, StepKind
-from protocols.rendering import approval_rows
+from protocols.rendering import approval_rows, refuse_network
 from schools.models import CouncilMember
 
 StepStatus = ProcedureStep.Status
@@ -315,13 +315,10 @@ def log_csv(protocol: Protocol) -> str:
 
 def log_pdf(protocol: Protocol) -> bytes:
     """The decision log as a Dutch PDF, rendered without fetching anything."""
-    # protocols.pdf prints the front table with trail_rows, so it imports this module.
-    from protocols.pdf import _refuse_network
-
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "protocols/record/decision_log_pdf.html",
             {"protocol": protocol, "log": decision_log(protocol)},
         )
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_network)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
     return document.write_pdf()

@@ -2,6 +2,7 @@
 
 import re
 
+import weasyprint
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -76,3 +77,10 @@ def approval_rows(records, body_text: str) -> list[dict]:
             }
         )
     return rows
+
+
+def refuse_network(url: str, *args, **kwargs) -> dict:
+    """WeasyPrint URL fetcher that only resolves `data:` URLs, so rendering never goes online."""
+    if url.startswith("data:"):
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"PDF rendering does not fetch {url!r}.")

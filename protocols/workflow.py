@@ -7,7 +7,6 @@ required per geleding (A.4) and is checked against the council's quorum and majo
 Only the CvB adopts, and never while a required consent is missing (A.1, A.2, A.14).
 """
 
-import calendar
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from protocols import notices
+from protocols import acknowledgements, drafts, notices, pdf, wms
 from protocols.models import (
     GeledingVote,
     ProcedureStep,
@@ -29,7 +28,6 @@ from schools.models import Council, CouncilMember, Membership, Role, User
 Status = ProtocolVersion.Status
 StepStatus = ProcedureStep.Status
 Outcome = ProcedureStep.Outcome
-EVALUATION_YEARS = 2
 DEFAULT_ARTICLE = "WMS art. 10 sub c en e"
 
 # What each kind of step may conclude, and which conclusions send the version back.
@@ -59,15 +57,6 @@ DEFAULT_CHAIN = [
     },
     {"name": "Vaststelling CvB", "kind": StepKind.ADOPTION, "body": StepBody.BOARD},
 ]
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months, on the last day of a shorter month."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def procedure_template(stichting) -> list[ProcedureStepDefinition]:
@@ -296,12 +285,10 @@ def record_decision(
 
 
 def _send_back(version: ProtocolVersion, *, by: User) -> ProtocolVersion:
-    from protocols.services import new_draft
-
     version = _locked(version)
     version.status = Status.RETURNED
     version.save(update_fields=["status", "updated_at"])
-    return new_draft(version, by=by)
+    return drafts.new_draft(version, by=by)
 
 
 @transaction.atomic
@@ -360,15 +347,15 @@ def withdraw(version: ProtocolVersion, *, by: User, reason: str) -> None:
 
 
 def consent_clock(step: ProcedureStep, today: date) -> dict | None:
-    """WMS art. 32 after consent is withheld: three months to choose, then six weeks to the LCG."""
+    """The WMS art. 32 clock of a step whose consent was withheld (see `wms.consent_clock`)."""
     if step.status != StepStatus.WITHHELD or not step.decided_on:
         return None
-    choose_by = add_months(step.decided_on, 3)
-    submit_by = step.lcg_notified_on + timedelta(weeks=6) if step.lcg_notified_on else None
-    lapsed = (not step.lcg_notified_on and today > choose_by) or (
-        submit_by is not None and not step.lcg_submitted_on and today > submit_by
+    return wms.consent_clock(
+        step.decided_on,
+        lcg_notified_on=step.lcg_notified_on,
+        lcg_submitted_on=step.lcg_submitted_on,
+        today=today,
     )
-    return {"choose_by": choose_by, "submit_by": submit_by, "lapsed": lapsed}
 
 
 @transaction.atomic
@@ -460,7 +447,7 @@ def adopt(
         raise ValidationError(_("The adoption cannot be dated before the earlier decisions."))
     if effective_date < decided_on:
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
-    evaluation_date = evaluation_date or add_months(effective_date, 12 * EVALUATION_YEARS)
+    evaluation_date = evaluation_date or wms.evaluation_date(effective_date)
     if evaluation_date <= effective_date:
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
     updated = ProcedureStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
@@ -498,15 +485,11 @@ def _make_adopted(version, *, adopted_on, effective_date, evaluation_date) -> No
 
 
 def _request_acknowledgements(version: ProtocolVersion) -> None:
-    from protocols import acknowledgements
-
     acknowledgements.request(version)
 
 
 def _store_pdfs(version_pk: int) -> None:
     """Render the adopted PDF once per school it applies to, after the adoption is committed."""
-    from protocols import pdf
-
     version = ProtocolVersion.objects.select_related("protocol").get(pk=version_pk)
     for school in version.protocol.schools_covered():
         pdf.stored_pdf(version, school=school)
@@ -571,15 +554,12 @@ def save_template(stichting, *, steps: list[dict], by: User) -> list[ProcedureSt
     )
 
 
-DISPUTE_WEEKS = 6
-
-
 def dispute_window(version: ProtocolVersion) -> date | None:
     """Until when the council can invoke nullity or start an advice dispute (WMS, DOMAIN A.10).
 
-    Six weeks from the decision, holidays included; the notice of the adoption goes out the
-    same day, so the adoption date is the notification date.
+    Only after an adoption through the portal's procedure; the notice of the adoption goes out
+    the same day, so the adoption date is the notification date.
     """
     if version.status != Status.ADOPTED or not version.steps.exists() or not version.adopted_on:
         return None
-    return version.adopted_on + timedelta(weeks=DISPUTE_WEEKS)
+    return wms.dispute_until(version.adopted_on)

@@ -6,10 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from consent.rules import age_on, pupil_decides
-from protocols import tasks as protocol_tasks
-from schools import access
+from schools import access, waiting
 from schools.models import ClassGroup, Council, Pupil, School, school_year_of
+from schools.rules import age_on, pupil_decides
 
 
 def home(request):
@@ -29,8 +28,8 @@ def home(request):
         "reach": reach,
         "children": children,
         "own_pupil_decides": bool(own and pupil_decides(own.birth_date, today)),
-        # Each app adds what waits for this user (protocols now; consent and incidents later).
-        "tasks": protocol_tasks.tasks_for(request.user),
+        # "Wacht op jou": every app's items (settings.PORTAL_WAITING_PROVIDERS), soonest first.
+        "tasks": waiting.items_for(request.user),
     }
     return render(request, "schools/home.html", context)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-VIEW_FILES = sorted(ROOT.glob("*/views*.py"))
+VIEW_FILES = sorted([*ROOT.glob("*/views.py"), *ROOT.glob("*/views/*.py")])
 
 
 @pytest.mark.parametrize("path", VIEW_FILES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from protocols import workflow
+from protocols import wms, workflow
 from protocols.models import ProtocolVersion
 from schools.models import Council, Role
 from tests.factories import (
@@ -185,7 +185,7 @@ def seed_003() -> Seed:
         number=1,
         adopted_on=earlier,
         effective_date=earlier,
-        evaluation_date=workflow.add_months(earlier, 24),
+        evaluation_date=wms.add_months(earlier, 24),
     )
     SectionFactory(
         version=adopted,
@@ -248,7 +248,7 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
     settings.MEDIA_ROOT = tmp_path / "media"
     seed = seed_003()  # 1. Set-up; the numbers follow the steps of the chain.
     today = timezone.localdate()
-    evaluation = workflow.add_months(today, 24)
+    evaluation = wms.add_months(today, 24)
     version_url = f"{live_server.url}{seed.draft.get_absolute_url()}"
 
     # 2. The director opens version 2 from the protocol list and submits it for consent.

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from protocols import acknowledgements, views_record, workflow
+from protocols import acknowledgements, workflow
 from protocols.models import Acknowledgement
+from protocols.views import record as views_record
 from schools.models import Role
 from tests.factories import (
     MembershipFactory,

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from protocols import importer, services, workflow
+from protocols import drafts, importer, workflow
 from tests.factories import SchoolFactory
 from tests.seeds import SEEDS as SEED_DIR
 
@@ -72,7 +72,7 @@ def missing_in_order(sentences: list[str], text: str) -> list[str]:
 def test_every_sentence_comes_back_in_order_from_the_public_page(client, path):
     school = SchoolFactory(name="De Linde")
     result = importer.import_text(path.read_text(encoding="utf-8"))
-    version = services.save_import(result=result, stichting=school.stichting)
+    version = drafts.save_import(result=result, stichting=school.stichting)
     workflow.register_adoption(
         version,
         adopted_on=date(2026, 2, 23),

@@ -1,14 +1,13 @@
 """E-mail notices of the approval procedure and the daily reminders (protocols/notices.py)."""
 
 from datetime import date, timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from protocols import notices, workflow
+from protocols import notices, wms, workflow
 from protocols.models import Acknowledgement, ProcedureStep, ProtocolVersion, StepBody, StepKind
-from schools.models import Notice, Role
+from schools.models import Role
 from tests.factories import (
     CouncilMemberFactory,
     MembershipFactory,
@@ -58,26 +57,6 @@ def to_adoption(draft, director, gmr_member, **kwargs):
 
 def to_set(outbox):
     return {(m.to[0], m.subject) for m in outbox}
-
-
-# --- send -----------------------------------------------------------------------------------
-
-
-def test_send_mails_once_per_key(mailoutbox, director):
-    args = ("emails/question_asked_subject.txt", "emails/question_asked.txt")
-    context = {"protocol": "P", "number": 1, "url": "x", "question": None}
-    first = notices.send("k", director, *args, context)
-    second = notices.send("k", director, *args, context)
-    assert (first, second, len(mailoutbox), Notice.objects.count()) == (True, False, 1, 1)
-
-
-def test_a_mail_that_fails_is_not_logged_so_the_next_run_retries(director):
-    args = ("emails/question_asked_subject.txt", "emails/question_asked.txt")
-    context = {"protocol": "P", "number": 1, "url": "x", "question": None}
-    with mock.patch("protocols.notices.send_mail", side_effect=OSError("no mail server")):
-        with pytest.raises(OSError):
-            notices.send("k", director, *args, context)
-    assert Notice.objects.count() == 0
 
 
 # --- step opened ------------------------------------------------------------------------------
@@ -361,7 +340,7 @@ def test_the_wms32_choice_is_reminded_two_weeks_before_it_lapses(
     refused = votes()
     refused[0].update(votes_for=0, votes_against=1)
     workflow.record_decision(council_step, by=gmr_noord_member, decided_on=today(), votes=refused)
-    choose_by = workflow.add_months(today(), 3)
+    choose_by = wms.add_months(today(), 3)
     sent, mails = reminders_on(choose_by - timedelta(days=14), mailoutbox)
     assert (sent, {to for to, _ in mails}) == (1, {board_member.email})
     assert next(iter(mails))[1].startswith("Termijn WMS art. 32 op ")

@@ -9,9 +9,10 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from protocols import importer, services
+from protocols import drafts, importer
 from protocols.models import ProtocolVersion, Section, StoredPdf
-from protocols.pdf import _refuse_network, render_version_pdf, stored_pdf
+from protocols.pdf import render_version_pdf, stored_pdf
+from protocols.rendering import refuse_network
 from tests.factories import SchoolFactory
 from tests.seeds import SEEDS
 
@@ -30,7 +31,7 @@ def _seed(prefix: str) -> Path:
 def _import(path: Path, school) -> tuple[importer.ImportResult, ProtocolVersion]:
     result = importer.import_text(path.read_text(encoding="utf-8"))
     own = path.name[:3] in OWN_PROTOCOL_SEEDS
-    version = services.save_import(
+    version = drafts.save_import(
         result=result, stichting=school.stichting, school=school if own else None
     )
     return result, version
@@ -123,7 +124,7 @@ def test_footnotes_are_at_the_foot_of_the_page_that_calls_them(school):
 def test_second_reference_to_a_footnote_repeats_its_number(school):
     section = importer.ImportedSection(heading="Noten", body="Een[^1] en weer[^1].\n\n[^1]: Noot.")
     result = importer.ImportResult(title="Proef", sections=[section], procedure=[])
-    version = services.save_import(result=result, stichting=school.stichting)
+    version = drafts.save_import(result=result, stichting=school.stichting)
     text = _squash(_pages(render_version_pdf(version))[0])
     assert (text.count("Een1enweer1."), text.count("1.Noot.")) == (1, 1)
 
@@ -235,7 +236,7 @@ def test_pdf_metadata_has_title_and_language(school):
 
 def test_rendering_refuses_to_fetch_over_the_network():
     with pytest.raises(ValueError):
-        _refuse_network("https://example.org/logo.png")
+        refuse_network("https://example.org/logo.png")
 
 
 def test_stored_pdf_is_rendered_once(school, django_assert_num_queries):

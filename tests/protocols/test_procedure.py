@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from protocols import workflow
+from protocols import wms, workflow
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
 from schools.models import Council, CouncilMember, Role
 from tests.factories import (
@@ -409,8 +409,8 @@ def test_default_template_is_seed_003s_chain(school):
 
 def test_add_months_keeps_the_end_of_a_month():
     assert (
-        workflow.add_months(date(2026, 1, 31), 1),
-        workflow.add_months(date(2026, 11, 30), 3),
+        wms.add_months(date(2026, 1, 31), 1),
+        wms.add_months(date(2026, 11, 30), 3),
     ) == (
         date(2026, 2, 28),
         date(2027, 2, 28),

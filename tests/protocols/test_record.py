@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from protocols import record, services, workflow
+from protocols import demo, drafts, record, wms, workflow
 from protocols.models import ProcedureStep, Protocol, ProtocolVersion, StepKind
 from protocols.pdf import render_version_pdf
 from schools.models import Role
@@ -48,7 +48,7 @@ def demo_version(organisation: str) -> ProtocolVersion:
     spec = SPECS[organisation]
     stichting = StichtingFactory(slug=organisation)
     SchoolFactory(stichting=stichting, slug=spec["school"] or f"{organisation}-school")
-    services.load_demo_protocols([spec], fixtures_dir=FIXTURES)
+    demo.load_demo_protocols([spec], fixtures_dir=FIXTURES)
     return ProtocolVersion.objects.get(protocol__stichting=stichting)
 
 
@@ -112,7 +112,7 @@ def test_trail_rows_of_a_portal_adopted_version_show_every_step_with_its_date(
         ("GMR", "Ter instemming", consented),
         ("RvT", "n.v.t.", today()),
         ("Vaststelling CvB", "", today()),
-        ("Evaluatie", "", workflow.add_months(today(), 24)),
+        ("Evaluatie", "", wms.add_months(today(), 24)),
     ]
 
 
@@ -161,7 +161,7 @@ def test_pdf_front_table_of_a_portal_adopted_version_shows_all_dates(
         f"GMR Ter instemming {consented:%d-%m-%Y}",
         f"RvT n.v.t. {today():%d-%m-%Y}",
         f"Vaststelling CvB {today():%d-%m-%Y}",
-        f"Evaluatie {workflow.add_months(today(), 24):%d-%m-%Y}",
+        f"Evaluatie {wms.add_months(today(), 24):%d-%m-%Y}",
     ]
     assert [squash(row) in text for row in expected] == [True] * 5
 
@@ -187,7 +187,7 @@ def test_seed_001_is_flagged_already_as_an_imported_draft(school):
     path = FIXTURES / "protocols" / "001_aa7da5d9f43e15ca.txt"  # Kopwerk
     from protocols.importer import import_file
 
-    version = services.save_import(
+    version = drafts.save_import(
         result=import_file(path.name, path.read_bytes()), stichting=school.stichting
     )
     assert record.trail_problems(version) == [BEFORE_CONSENT]

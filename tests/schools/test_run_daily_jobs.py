@@ -44,9 +44,9 @@ def test_run_daily_jobs_twice_on_one_day_sends_nothing_twice(
 ):
     first = run()
     second = run()
-    assert (first, second) == (
-        "Daily jobs done: 1 reminder(s) sent.",
-        "Daily jobs done: 0 reminder(s) sent.",
+    assert (first.splitlines()[0], second.splitlines()[0]) == (
+        "protocols: 1 reminder(s) sent.",
+        "protocols: 0 reminder(s) sent.",
     )
     assert (len(mailoutbox), Notice.objects.count()) == (1, 1)
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from protocols import importer, services
+from protocols import drafts, importer
 from schools.models import School, Stichting
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No school {school!r} in organisation {organisation!r}.")
         try:
             result = importer.import_file(path.name, path.read_bytes())
-            version = services.save_import(
+            version = drafts.save_import(
                 result=result, stichting=stichting, school=owner, title=title, source_name=path.name
             )
         except (OSError, ValueError) as error:

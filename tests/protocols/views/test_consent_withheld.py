@@ -2,7 +2,7 @@
 
 import pytest
 
-from protocols import workflow
+from protocols import wms, workflow
 from protocols.models import ProcedureStep, StepKind
 from tests.protocols.helpers import today, votes_of_three
 from tests.protocols.views.helpers import dmy, messages_of, open_council_step, step_of, text, url
@@ -26,12 +26,12 @@ def test_withheld_consent_shows_the_three_month_clock(client, submitted, directo
     clock = text(html.split('aria-labelledby="consent-clock-heading">')[1].split("</div>")[0])
     assert clock == (
         "Instemming onthouden (WMS art. 32) Het bestuur laat de raad weten of het intrekt "
-        f"of naar de LCG WMS gaat uiterlijk op {dmy(workflow.add_months(today(), 3))}"
+        f"of naar de LCG WMS gaat uiterlijk op {dmy(wms.add_months(today(), 3))}"
     )
 
 
 def test_a_lapsed_clock_says_vervallen(client, submitted, director, gmr_parent, board_member):
-    withhold(submitted, director, gmr_parent, workflow.add_months(today(), -4))
+    withhold(submitted, director, gmr_parent, wms.add_months(today(), -4))
     client.force_login(board_member)
     response = client.get(submitted.get_absolute_url())
     html = response.content.decode()

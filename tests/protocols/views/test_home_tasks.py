@@ -1,4 +1,4 @@
-"""What waits on the home page (protocols/tasks.py)."""
+"""What waits on the home page from the procedure (protocols/waiting.py)."""
 
 from datetime import timedelta
 
@@ -6,14 +6,20 @@ import pytest
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from protocols import tasks, workflow
+from protocols import waiting, workflow
 from protocols.models import Acknowledgement, ProcedureStep, ProtocolVersion, StepKind
 from tests.factories import ProtocolFactory, ProtocolVersionFactory, SectionFactory
 from tests.protocols.helpers import today
 from tests.protocols.views.helpers import open_council_step
 
 pytestmark = pytest.mark.django_db
+
 Status = ProtocolVersion.Status
+
+
+def as_dicts(items):
+    """The items as the user reads them: what to do, and where."""
+    return [{"title": item.title, "url": item.url} for item in items]
 
 
 def test_a_council_member_is_asked_for_the_councils_decision(
@@ -22,7 +28,7 @@ def test_a_council_member_is_asked_for_the_councils_decision(
     open_council_step(proposal, director)
     client.force_login(gmr_noord_member)
     response = client.get(reverse("schools:home"))
-    assert response.context["tasks"] == [
+    assert as_dicts(response.context["tasks"]) == [
         {
             "title": "Besluit van GMR Noord over Protocol sociale media versie 2",
             "url": proposal.get_absolute_url(),
@@ -34,7 +40,7 @@ def test_drafters_see_unanswered_questions(proposal, board_member, gmr_noord_mem
     proposal.questions.create(text="Eén?", asked_by=gmr_noord_member)
     proposal.questions.create(text="Twee?", asked_by=gmr_noord_member)
     proposal.questions.create(text="Drie?", asked_by=gmr_noord_member, answer="Ja.")
-    assert tasks.tasks_for(board_member) == [
+    assert as_dicts(waiting.items_for(board_member)) == [
         {
             "title": "2 onbeantwoorde vragen over Protocol sociale media versie 2",
             "url": proposal.get_absolute_url() + "#questions",
@@ -45,7 +51,7 @@ def test_drafters_see_unanswered_questions(proposal, board_member, gmr_noord_mem
 def test_the_submitter_sees_a_term_that_ends_within_a_week(proposal, director):
     due = today() + timedelta(days=7)
     ProcedureStep.objects.filter(version=proposal, kind=StepKind.ADVICE).update(due_on=due)
-    assert [task["title"] for task in tasks.tasks_for(director)] == [
+    assert [task["title"] for task in as_dicts(waiting.items_for(director))] == [
         f"Termijn van directeurenoverleg loopt af op {date_format(due)}: "
         "Protocol sociale media versie 2"
     ]
@@ -54,13 +60,13 @@ def test_the_submitter_sees_a_term_that_ends_within_a_week(proposal, director):
 def test_the_submitter_does_not_see_a_term_eight_days_ahead(proposal, director):
     due = today() + timedelta(days=8)
     ProcedureStep.objects.filter(version=proposal, kind=StepKind.ADVICE).update(due_on=due)
-    assert tasks.tasks_for(director) == []
+    assert as_dicts(waiting.items_for(director)) == []
 
 
 def test_the_submitter_sees_a_term_that_ran_out(proposal, director):
     step = proposal.steps.get(kind=StepKind.ADVICE)
     ProcedureStep.objects.filter(pk=step.pk).update(due_on=today() - timedelta(days=1))
-    [task] = tasks.tasks_for(director)
+    [task] = as_dicts(waiting.items_for(director))
     assert task["title"].startswith("Termijn van directeurenoverleg verstreken op ")
 
 
@@ -80,7 +86,7 @@ def test_the_board_is_asked_to_adopt(proposal, director, gmr_noord_member, board
     workflow.record_decision(consent, by=gmr_noord_member, decided_on=today(), votes=votes)
     rvt = proposal.steps.get(kind=StepKind.APPROVAL)
     workflow.mark_not_applicable(rvt, by=director, reason="Niet in de statuten.")
-    assert tasks.tasks_for(board_member) == [
+    assert as_dicts(waiting.items_for(board_member)) == [
         {
             "title": "Vaststellen: Protocol sociale media versie 2",
             "url": proposal.get_absolute_url(),
@@ -90,7 +96,7 @@ def test_the_board_is_asked_to_adopt(proposal, director, gmr_noord_member, board
 
 def test_staff_see_adopted_versions_they_have_yet_to_confirm(adopted, school, teacher):
     Acknowledgement.objects.create(version=adopted, user=teacher, school=school)
-    assert tasks.tasks_for(teacher) == [
+    assert as_dicts(waiting.items_for(teacher)) == [
         {
             "title": f"Bevestig dat u Protocol sociale media versie 1 hebt gelezen ({school.name})",
             "url": reverse("protocols:acknowledgement_confirm", args=[adopted.pk]),
@@ -114,5 +120,7 @@ def test_tasks_for_query_count_is_constant(
             school=school,
         )
     with django_assert_num_queries(6):  # three for each user
-        found = tasks.tasks_for(director) + tasks.tasks_for(gmr_noord_member)
+        found = as_dicts(waiting.items_for(director)) + as_dicts(
+            waiting.items_for(gmr_noord_member)
+        )
     assert len(found) == 3 * n  # questions and acknowledgements; council decisions

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from protocols import workflow
+from protocols import wms, workflow
 from protocols.models import StepKind
 from tests.protocols.helpers import today
 from tests.protocols.views.helpers import dmy, messages_of, step_of, step_rows, text, url
@@ -61,7 +61,7 @@ def test_the_seed_003_chain_runs_through_the_pages(
         {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())},
         follow=True,
     )
-    evaluation = workflow.add_months(today(), 24)
+    evaluation = wms.add_months(today(), 24)
     assert messages_of(response) == [
         "De versie is ingediend; de eerste stap, Directeuren, staat open.",
         "Het besluit over Directeuren is vastgelegd: positief.",

@@ -1,6 +1,7 @@
-"""Operations on protocols that span several models: turning an import into a draft version."""
+"""Writing a draft: saving an import as a draft version, a new draft from any version, saving
+its sections, and the documents that support a proposal. Status changes are `workflow`'s."""
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -8,9 +9,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from protocols import acknowledgements, workflow
-from protocols.importer import ImportResult, import_file
-from protocols.models import ProcedureRecord, Protocol, ProtocolVersion, Section
+from protocols.importer import ImportResult
+from protocols.models import (
+    ProcedureRecord,
+    ProposalDocument,
+    Protocol,
+    ProtocolVersion,
+    Section,
+)
 from schools.models import School, Stichting, User
 
 # The importer names audiences as the Dutch texts do.
@@ -78,37 +84,6 @@ def save_import(
         for position, record in enumerate(result.procedure, start=1)
     )
     return version
-
-
-def load_demo_protocols(specs: list[dict], *, fixtures_dir: Path) -> int:
-    """Import the demo protocols that are not there yet and register their adoption.
-
-    Returns how many were imported; running it again imports nothing.
-    """
-    imported = 0
-    for spec in specs:
-        stichting = Stichting.objects.get(slug=spec["organisation"])
-        school = School.objects.get(slug=spec["school"]) if spec["school"] else None
-        path = fixtures_dir / spec["file"]
-        result = import_file(path.name, path.read_bytes())
-        if Protocol.objects.filter(stichting=stichting, school=school, title=result.title).exists():
-            continue
-        with transaction.atomic():
-            version = save_import(
-                result=result, stichting=stichting, school=school, source_name=path.name
-            )
-            workflow.register_adoption(
-                version,
-                adopted_on=date.fromisoformat(spec["adopted_on"]),
-                effective_date=date.fromisoformat(spec["effective_date"]),
-                evaluation_date=date.fromisoformat(spec["evaluation_date"]),
-                change_summary=spec["change_summary"],
-            )
-            # Staff confirm having read the protocol in force, as after any adoption.
-            version.refresh_from_db()
-            acknowledgements.request(version)
-        imported += 1
-    return imported
 
 
 @transaction.atomic
@@ -181,39 +156,6 @@ def save_sections(
     version.save(update_fields=["updated_at"])
 
 
-DEMO_CHANGE = (
-    "- Beelden die met kunstmatige intelligentie (AI) zijn gemaakt of bewerkt, maken we als "
-    "zodanig herkenbaar."
-)
-
-
-def load_demo_procedure(*, today: date) -> bool:
-    """Put a second version of Klasse's protocol before its GMR, so the demo shows a live
-    procedure (the directors have advised; the GMR's decision waits). Runs once."""
-    protocol = Protocol.objects.filter(stichting__slug="klasse").first()
-    if protocol is None or protocol.versions.count() > 1:
-        return False
-    director = User.objects.get(email="directeur@klasse.demo")
-    draft = new_draft(protocol.versions.get(status=ProtocolVersion.Status.ADOPTED), by=director)
-    section = draft.sections.filter(heading__startswith="A.").first() or draft.sections.last()
-    section.body = f"{section.body}\n{DEMO_CHANGE}"
-    section.save(update_fields=["body"])
-    step = workflow.submit(
-        draft,
-        by=director,
-        change_summary="Toegevoegd: een afspraak over beelden die met AI zijn gemaakt.",
-        legal_basis=ProtocolVersion.LegalBasis.CONSENT,
-    )
-    workflow.record_decision(
-        step,
-        by=director,
-        decided_on=today,
-        outcome=workflow.Outcome.POSITIVE,
-        remarks="Besproken in het directeurenoverleg.",
-    )
-    return True
-
-
 DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".odt", ".xlsx", ".ods", ".txt", ".pptx"}
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -221,8 +163,6 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 @transaction.atomic
 def add_document(version: ProtocolVersion, *, title: str, upload, by: User):
     """Attach a supporting document to a proposal that is a draft or in procedure."""
-    from protocols.models import ProposalDocument
-
     if version.status not in {ProtocolVersion.Status.DRAFT, ProtocolVersion.Status.IN_PROCEDURE}:
         raise ValidationError(
             _("Documents are added while the proposal is a draft or in procedure.")

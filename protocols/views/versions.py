@@ -9,11 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import importer, pdf, record, services, views_council, views_procedure, views_record
+from protocols import drafts, importer, pdf, record
 from protocols.diff import diff_versions
-from protocols.forms import ImportReviewForm, ImportUploadForm, SectionFormSet, VersionEditForm
+from protocols.forms.versions import (
+    ImportReviewForm,
+    ImportUploadForm,
+    SectionFormSet,
+    VersionEditForm,
+)
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
 from protocols.rendering import render_body
+from protocols.views import council as views_council
+from protocols.views import procedure as views_procedure
+from protocols.views import record as views_record
 from schools import access
 from schools.models import Role, School, Stichting
 
@@ -178,7 +186,7 @@ def protocol_import(request):
                     initial=[
                         {
                             "heading": s.heading,
-                            "audience": services.AUDIENCE_OF_IMPORT.get(s.audience, ""),
+                            "audience": drafts.AUDIENCE_OF_IMPORT.get(s.audience, ""),
                             "body": s.body,
                             "ORDER": number,
                         }
@@ -214,7 +222,7 @@ def _import_save(request):
                 for step, outcome, day, text in review.cleaned_data["procedure"]
             ],
         )
-        version = services.save_import(
+        version = drafts.save_import(
             result=result,
             sections=formset.sections(),
             stichting=stichting,
@@ -267,7 +275,7 @@ def version_edit(request, pk, slug=None):
     )
     if edit.is_valid() and formset.is_valid():
         try:
-            services.save_sections(
+            drafts.save_sections(
                 version,
                 sections=formset.sections(),
                 loaded_at=edit.cleaned_data["loaded_at"],
@@ -289,7 +297,7 @@ def version_new_draft(request, pk):
     """Start a new draft from this version; the version itself stays as it is."""
     version = get_object_or_404(ProtocolVersion.objects.for_user(request.user, edit=True), pk=pk)
     try:
-        draft = services.new_draft(version, by=request.user)
+        draft = drafts.new_draft(version, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(version)

@@ -1,4 +1,4 @@
-"""What waits for a user in the protocol procedure, for the home page."""
+"""What waits for a user in the protocol procedure: this app's items of "Wacht op jou"."""
 
 from datetime import timedelta
 
@@ -18,19 +18,24 @@ from protocols.models import (
     StepKind,
 )
 from schools.models import CouncilMember, Membership, Role
+from schools.waiting import Item, Urgency
 
 StepStatus = ProcedureStep.Status
 Status = ProtocolVersion.Status
 
 
-def tasks_for(user) -> list[dict]:
-    """Items {title, url} that wait for `user`, in three queries however many there are."""
+def items_for(user) -> list[Item]:
+    """What waits for `user` in the procedure, in three queries however many there are."""
     if not user.is_authenticated:
         return []
     return _steps(user) + _questions(user) + _acknowledgements(user)
 
 
-def _steps(user) -> list[dict]:
+def _term_urgency(due, today) -> Urgency:
+    return Urgency.HIGH if due is not None and due <= today else Urgency.NORMAL
+
+
+def _steps(user) -> list[Item]:
     """Council decisions to take, terms of one's own proposals, and the board's decisions."""
     today = timezone.localdate()
     near = today + timedelta(days=notices.TERM_REMINDER_DAYS)
@@ -65,7 +70,8 @@ def _steps(user) -> list[dict]:
         url = version.get_absolute_url()
         if step.status == StepStatus.OPEN and step.body == StepBody.COUNCIL and step.is_seat:
             title = _("Decision of %(council)s on %(protocol)s version %(number)s")
-            tasks.append({"title": title % {**names, "council": step.council.name}, "url": url})
+            title = title % {**names, "council": step.council.name}
+            tasks.append(Item(title, url, step.due_on, _term_urgency(step.due_on, today)))
         if (
             step.status == StepStatus.OPEN
             and version.submitted_by_id == user.pk
@@ -77,10 +83,10 @@ def _steps(user) -> list[dict]:
             else:
                 title = _("Term of %(body)s ends on %(date)s: %(protocol)s version %(number)s")
             names_and_date = {**names, "body": step.body_label, "date": date_format(step.due_on)}
-            tasks.append({"title": title % names_and_date, "url": url})
+            tasks.append(Item(title % names_and_date, url, step.due_on, Urgency.HIGH))
         if step.is_board and step.status == StepStatus.OPEN and step.kind == StepKind.ADOPTION:
             title = _("Adopt %(protocol)s version %(number)s")
-            tasks.append({"title": title % names, "url": url})
+            tasks.append(Item(title % names, url, step.due_on))
         if step.is_board and step.status == StepStatus.WITHHELD:
             clock = workflow.consent_clock(step, today)
             if clock is None or clock["lapsed"]:
@@ -96,11 +102,12 @@ def _steps(user) -> list[dict]:
                     "withdraw or go to the LCG WMS by %(date)s"
                 )
                 deadline = clock["choose_by"]
-            tasks.append({"title": title % {**names, "date": date_format(deadline)}, "url": url})
+            title = title % {**names, "date": date_format(deadline)}
+            tasks.append(Item(title, url, deadline, Urgency.HIGH))
     return tasks
 
 
-def _questions(user) -> list[dict]:
+def _questions(user) -> list[Item]:
     """Council questions waiting for an answer, for those who may draft the protocol."""
     versions = (
         ProtocolVersion.objects.for_user(user, edit=True)
@@ -110,8 +117,8 @@ def _questions(user) -> list[dict]:
         .select_related("protocol")
     )
     return [
-        {
-            "title": ngettext(
+        Item(
+            ngettext(
                 "%(count)d unanswered question about %(protocol)s version %(number)s",
                 "%(count)d unanswered questions about %(protocol)s version %(number)s",
                 version.unanswered,
@@ -121,13 +128,13 @@ def _questions(user) -> list[dict]:
                 "protocol": version.protocol.title,
                 "number": version.number,
             },
-            "url": version.get_absolute_url() + "#questions",
-        }
+            version.get_absolute_url() + "#questions",
+        )
         for version in versions
     ]
 
 
-def _acknowledgements(user) -> list[dict]:
+def _acknowledgements(user) -> list[Item]:
     """Adopted versions that `user` has yet to confirm having read."""
     waiting = Acknowledgement.objects.filter(
         user=user, confirmed_at__isnull=True, version__status=Status.ADOPTED
@@ -144,5 +151,5 @@ def _acknowledgements(user) -> list[dict]:
             "number": version.number,
             "school": acknowledgement.school.name,
         }
-        tasks.append({"title": title, "url": url})
+        tasks.append(Item(title, url, urgency=Urgency.LOW))
     return tasks

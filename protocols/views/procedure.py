@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import services, workflow
-from protocols.forms_procedure import (
+from protocols import drafts, workflow
+from protocols.forms.procedure import (
     AdoptForm,
     DocumentForm,
     ExtendForm,
@@ -372,7 +372,7 @@ def document_add(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_document(
+            drafts.add_document(
                 version,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],

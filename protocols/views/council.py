@@ -1,4 +1,4 @@
-"""Views of the approval procedure: council (see protocols/urls.py).
+"""Views of the approval procedure: the council's side.
 
 Council members read a proposal with its changes and ask questions per section, which those
 who may draft answer. Those can also give someone without an account (a council member, an
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from protocols import notices, workflow
 from protocols.diff import diff_versions
-from protocols.forms_council import AnswerForm, QuestionForm, ReadingLinkForm
+from protocols.forms.council import AnswerForm, QuestionForm, ReadingLinkForm
 from protocols.models import ProcedureStep, ProtocolVersion, Question, ReadingLink
 from schools import access
 

@@ -1,5 +1,5 @@
 """Views of the record: the decision log (besluitenlijst) and staff confirming they have read
-an adopted version (see protocols/urls_record.py)."""
+an adopted version."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
