@@ -276,6 +276,9 @@ class Pupil(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
     )
+    # The leerlingnummer of the pupil administration: what an import matches on. Pupils added
+    # by hand before the first import have none.
+    number = models.CharField(_("pupil number"), max_length=20, blank=True)
     group = models.ForeignKey(
         ClassGroup,
         on_delete=models.SET_NULL,
@@ -306,6 +309,14 @@ class Pupil(models.Model):
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # A re-import updates the pupil with this number; it must never find two.
+            models.UniqueConstraint(
+                fields=["school", "number"],
+                condition=~Q(number=""),
+                name="unique_pupil_number_per_school",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
