@@ -25,10 +25,15 @@ Status = ProtocolVersion.Status
 
 
 def items_for(user) -> list[Item]:
-    """What waits for `user` in the procedure, in three queries however many there are."""
+    """What waits for `user` in the procedure, in four queries however many there are.
+
+    Every e-mail that asks someone to act has its item here: a step of one's body that is
+    open, a term about to run out or run out, the board's decisions, the art. 32 clock,
+    unanswered questions, an evaluation that is due, and reading to confirm.
+    """
     if not user.is_authenticated:
         return []
-    return _steps(user) + _questions(user) + _acknowledgements(user)
+    return _steps(user) + _questions(user) + _evaluations(user) + _acknowledgements(user)
 
 
 def _term_urgency(due, today) -> Urgency:
@@ -36,28 +41,43 @@ def _term_urgency(due, today) -> Urgency:
 
 
 def _steps(user) -> list[Item]:
-    """Council decisions to take, terms of one's own proposals, and the board's decisions."""
+    """Steps of one's council or directors' meeting, terms of one's own proposals, and the
+    board's part: the RvT's decision, the adoption, terms that ran out, the art. 32 clock."""
     today = timezone.localdate()
     near = today + timedelta(days=notices.TERM_REMINDER_DAYS)
     seats = CouncilMember.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gt=today), user=user
     )
     board = Membership.objects.filter(user=user, role=Role.BOARD)
+    directors = Membership.objects.filter(user=user, role=Role.DIRECTOR)
+    open_step = Q(status=StepStatus.OPEN)
     steps = (
         ProcedureStep.objects.filter(version__status=Status.IN_PROCEDURE)
         .filter(
-            Q(status=StepStatus.OPEN, body=StepBody.COUNCIL, council__in=seats.values("council"))
-            | Q(status=StepStatus.OPEN, version__submitted_by=user, due_on__lte=near)
+            (open_step & Q(body=StepBody.COUNCIL, council__in=seats.values("council")))
+            | (
+                open_step
+                & Q(
+                    body=StepBody.DIRECTORS,
+                    version__protocol__stichting__in=directors.values("stichting"),
+                )
+            )
+            | (open_step & Q(version__submitted_by=user, due_on__lte=near))
             | (
                 Q(version__protocol__stichting__in=board.values("stichting"))
                 & (
-                    Q(status=StepStatus.OPEN, kind=StepKind.ADOPTION)
+                    (open_step & Q(kind=StepKind.ADOPTION))
+                    | (open_step & Q(body=StepBody.SUPERVISORY))
+                    | (open_step & Q(due_on__lt=today))
                     | Q(status=StepStatus.WITHHELD)
                 )
             )
         )
         .annotate(
             is_seat=Exists(seats.filter(council=OuterRef("council"))),
+            is_director=Exists(
+                directors.filter(stichting=OuterRef("version__protocol__stichting"))
+            ),
             is_board=Exists(board.filter(stichting=OuterRef("version__protocol__stichting"))),
         )
         .select_related("version__protocol", "council")
@@ -72,6 +92,28 @@ def _steps(user) -> list[Item]:
             title = _("Decision of %(council)s on %(protocol)s version %(number)s")
             title = title % {**names, "council": step.council.name}
             tasks.append(Item(title, url, step.due_on, _term_urgency(step.due_on, today)))
+        if step.status == StepStatus.OPEN and step.body == StepBody.DIRECTORS and step.is_director:
+            title = _("Advice of the directors' meeting on %(protocol)s version %(number)s")
+            tasks.append(Item(title % names, url, step.due_on, _term_urgency(step.due_on, today)))
+        if step.is_board and step.status == StepStatus.OPEN and step.body == StepBody.SUPERVISORY:
+            title = _(
+                "Record the supervisory board's decision (or n.v.t.) on "
+                "%(protocol)s version %(number)s"
+            )
+            tasks.append(Item(title % names, url, step.due_on, _term_urgency(step.due_on, today)))
+        if (
+            step.is_board
+            and step.status == StepStatus.OPEN
+            and step.term_expired(today)
+            and version.submitted_by_id != user.pk
+            and step.body != StepBody.SUPERVISORY
+        ):
+            title = _(
+                "Term of %(body)s ran out on %(date)s: extend it or withdraw "
+                "%(protocol)s version %(number)s"
+            )
+            names_and_date = {**names, "body": step.body_label, "date": date_format(step.due_on)}
+            tasks.append(Item(title % names_and_date, url, step.due_on, Urgency.HIGH))
         if (
             step.status == StepStatus.OPEN
             and version.submitted_by_id == user.pk
@@ -132,6 +174,42 @@ def _questions(user) -> list[Item]:
         )
         for version in versions
     ]
+
+
+def _evaluations(user) -> list[Item]:
+    """Adopted protocols whose evaluation is due within a month or overdue, for who answers
+    for them: the board, and the director for a school's own protocol."""
+    today = timezone.localdate()
+    grants = Membership.objects.filter(user=user)
+    versions = (
+        ProtocolVersion.objects.filter(
+            status=Status.ADOPTED,
+            evaluation_date__lte=today + timedelta(days=notices.EVALUATION_REMINDER_DAYS),
+        )
+        .filter(
+            Q(protocol__stichting__in=grants.filter(role=Role.BOARD).values("stichting"))
+            | Q(protocol__school__in=grants.filter(role=Role.DIRECTOR).values("school"))
+        )
+        .select_related("protocol")
+        .order_by("evaluation_date", "pk")
+    )
+    items = []
+    for version in versions:
+        names = {
+            "protocol": version.protocol.title,
+            "number": version.number,
+            "date": date_format(version.evaluation_date),
+        }
+        if version.evaluation_date < today:
+            title = _("Evaluation of %(protocol)s version %(number)s was due on %(date)s")
+            urgency = Urgency.HIGH
+        else:
+            title = _("Evaluate %(protocol)s version %(number)s by %(date)s")
+            urgency = Urgency.NORMAL
+        items.append(
+            Item(title % names, version.get_absolute_url(), version.evaluation_date, urgency)
+        )
+    return items
 
 
 def _acknowledgements(user) -> list[Item]:

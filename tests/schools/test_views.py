@@ -77,9 +77,9 @@ def test_home_query_count_is_constant(client, school, n, django_assert_num_queri
         CouncilMemberFactory(user=parent, council=CouncilFactory(school=school))
     client.force_login(parent)
     # session, user, the five reach queries (memberships + prefetch of schools is lazy when
-    # there are none, staff positions, council seats, guardianships, own pupil), and three
-    # for what waits (procedure steps, unanswered questions, reading confirmations).
-    with django_assert_num_queries(10):
+    # there are none, staff positions, council seats, guardianships, own pupil), and four
+    # for what waits in the procedure (steps, questions, evaluations, reading confirmations).
+    with django_assert_num_queries(11):
         client.get(reverse("schools:home"))
 
 
