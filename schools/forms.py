@@ -1,6 +1,14 @@
+import base64
+import binascii
+import zlib
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from schools import pupil_import
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -15,3 +23,71 @@ class EmailAuthenticationForm(AuthenticationForm):
         # E-mail addresses are matched case-insensitively, so don't say otherwise.
         "invalid_login": _("This e-mail address and password do not match an account."),
     }
+
+
+class PupilImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file from the pupil administration"),
+        help_text=_(
+            "Save the export from Excel as CSV (semicolons or commas). Columns: leerlingnummer, "
+            "voornaam, tussenvoegsel, achternaam, geboortedatum, groep, ouder1_naam, "
+            "ouder1_email, ouder1_gezag, ouder2_naam, ouder2_email, ouder2_gezag and, for "
+            "pupils of 16 and older, leerling_email."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        # Checked before reading, so a huge upload is never loaded into memory.
+        if upload.size > pupil_import.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB."),
+                params={"size": pupil_import.MAX_BYTES // (1024 * 1024)},
+            )
+        return upload.read()
+
+
+# The checked file travels to the final step inside the page, signed, so what is imported is
+# exactly what was previewed; it must fit in a POST body (DATA_UPLOAD_MAX_MEMORY_SIZE).
+PAYLOAD_MAX_AGE = 60 * 60
+PAYLOAD_LIMIT = settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 64 * 1024
+
+
+def pack_upload(data: bytes, *, salt: str) -> str | None:
+    """`data` compressed and signed for a hidden field; None when too large for a POST."""
+    packed = base64.urlsafe_b64encode(zlib.compress(data, 6)).decode("ascii")
+    token = signing.TimestampSigner(salt=salt).sign(packed)
+    return token if len(token) <= PAYLOAD_LIMIT else None
+
+
+def unpack_upload(token: str, *, salt: str) -> bytes:
+    """The bytes `pack_upload` signed; raises ValidationError when altered, expired or too big."""
+    try:
+        packed = signing.TimestampSigner(salt=salt).unsign(token, max_age=PAYLOAD_MAX_AGE)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(base64.urlsafe_b64decode(packed), pupil_import.MAX_BYTES + 1)
+    except (signing.BadSignature, binascii.Error, zlib.error, ValueError) as error:
+        raise forms.ValidationError(
+            _("The checked file has expired or was changed; upload it again."), code="payload"
+        ) from error
+    if len(data) > pupil_import.MAX_BYTES or inflater.unconsumed_tail:
+        raise forms.ValidationError(_("The file is too large."), code="payload")
+    return data
+
+
+class PupilImportConfirmForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_left = forms.BooleanField(
+        label=_("Mark the pupils under “Left” as left today"),
+        help_text=_("Without this, they stay at the school; nothing about them changes."),
+        required=False,
+    )
+
+    def __init__(self, *args, salt: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.salt = salt
+
+    def clean_payload(self) -> bytes:
+        return unpack_upload(self.cleaned_data["payload"], salt=self.salt)

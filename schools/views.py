@@ -1,13 +1,32 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from schools import access, waiting
+from schools.forms import (
+    PupilImportConfirmForm,
+    PupilImportUploadForm,
+    pack_upload,
+)
 from schools.models import ClassGroup, Council, Pupil, School, school_year_of
+from schools.pupil_import import (
+    ImportRefused,
+    import_pupils,
+    invite,
+    make_plan,
+    parse,
+    pending_accounts,
+    pending_overview,
+    summarise,
+)
 from schools.rules import age_on, pupil_decides
 
 
@@ -65,6 +84,9 @@ def school_detail(request, slug):
         "visible_groups": visible_groups,
         "councils": councils,
         "pupil_count": school.pupils.enrolled_on(today).count(),
+        "may_import_pupils": School.objects.for_user(request.user, access.MANAGING_ROLES)
+        .filter(pk=school.pk)
+        .exists(),
     }
     return render(request, "schools/school_detail.html", context)
 
@@ -98,3 +120,119 @@ def accessibility(request):
     return render(
         request, "schools/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT}
     )
+
+
+def _managed_school(request, slug) -> School:
+    """The school `slug` if the user directs it or sits on its board; 404 otherwise."""
+    return get_object_or_404(
+        School.objects.for_user(request.user, access.MANAGING_ROLES), slug=slug
+    )
+
+
+def _import_salt(school, user) -> str:
+    # A preview signed for one school and person cannot be replayed at another school.
+    return f"schools.pupil_import:{school.pk}:{user.pk}"
+
+
+def pupil_import(request, slug):
+    """Upload the pupil administration's CSV, see what would change, then import it."""
+    school = _managed_school(request, slug)
+    if request.method == "POST" and request.POST.get("step") == "import":
+        return _pupil_import_save(request, school)
+    form = PupilImportUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        return _pupil_import_preview(request, school, form.cleaned_data["file"])
+    return render(request, "schools/pupil_import.html", {"school": school, "form": form})
+
+
+def _pupil_import_preview(request, school, data, *, stale=False, plan=None):
+    today = timezone.localdate()
+    if plan is None:
+        parsed = parse(data, today=today)
+        plan = make_plan(parsed, school=school, today=today)
+    confirm, too_large = None, False
+    if plan.ok:
+        payload = pack_upload(data, salt=_import_salt(school, request.user))
+        too_large = payload is None
+        if payload:
+            confirm = PupilImportConfirmForm(
+                initial={"payload": payload, "fingerprint": plan.fingerprint()},
+                salt=_import_salt(school, request.user),
+            )
+    context = {
+        "school": school,
+        "plan": plan,
+        "summary": summarise(plan, confirm_left=False, written=False),
+        "confirm": confirm,
+        "too_large": too_large,
+        "stale": stale,
+        "upload": PupilImportUploadForm(),
+    }
+    return render(request, "schools/pupil_import_preview.html", context)
+
+
+def _pupil_import_save(request, school):
+    form = PupilImportConfirmForm(request.POST, salt=_import_salt(school, request.user))
+    if not form.is_valid():
+        messages.error(request, _("The checked file has expired or was changed; upload it again."))
+        return redirect("schools:pupil_import", school.slug)
+    data = form.cleaned_data["payload"]
+    today = timezone.localdate()
+    try:
+        plan, summary = import_pupils(
+            parse(data, today=today),
+            school=school,
+            today=today,
+            confirm_left=form.cleaned_data["confirm_left"],
+            expected=form.cleaned_data["fingerprint"],
+        )
+    except ImportRefused as refused:
+        # Someone changed the pupils since the preview: show what the import would do now.
+        return _pupil_import_preview(request, school, data, stale=True, plan=refused.plan)
+    messages.success(
+        request,
+        _(
+            "Import done: %(new)s new, %(changed)s changed, %(left)s marked as left, "
+            "%(groups)s groups and %(accounts)s accounts created; the new accounts are invited."
+        )
+        % {
+            "new": summary.new,
+            "changed": summary.changed,
+            "left": summary.left,
+            "groups": summary.groups_created,
+            "accounts": summary.accounts_created,
+        },
+    )
+    return redirect(school)
+
+
+def invitation_list(request, slug):
+    """Parents' and pupils' accounts of the school that were never activated."""
+    school = _managed_school(request, slug)
+    today = timezone.localdate()
+    page = Paginator(pending_accounts(school, today=today), 50).get_page(request.GET.get("page"))
+    context = {
+        "school": school,
+        "page": page,
+        "accounts": pending_overview(page.object_list, school=school),
+    }
+    return render(request, "schools/invitation_list.html", context)
+
+
+@require_POST
+def invitation_resend(request, slug, pk):
+    """Send an account's invitation again: a new link, at most once a day."""
+    school = _managed_school(request, slug)
+    today = timezone.localdate()
+    user = get_object_or_404(pending_accounts(school, today=today), pk=pk)
+    if invite(user, school=school, today=today):
+        messages.success(
+            request, _("The invitation was sent again to %(email)s.") % {"email": user.email}
+        )
+    else:
+        messages.info(
+            request,
+            _("%(email)s was invited today already; you can send it again tomorrow.")
+            % {"email": user.email},
+        )
+    return redirect("schools:invitation_list", school.slug)

@@ -132,9 +132,10 @@ def test_school_detail_query_count_is_constant(
         PupilFactory.create_batch(2, school=school, group=group)
         CouncilMemberFactory(council=CouncilFactory(school=school))
     client.force_login(director)
-    # session, user, school, groups, visible groups, councils, pupil count, and the
-    # navigation's reach (memberships, their stichtingen's schools, staff, seats, children, pupil).
-    with django_assert_num_queries(13):
+    # session, user, school, groups, visible groups, councils, pupil count, may import pupils,
+    # and the navigation's reach (memberships, their stichtingen's schools, staff, seats,
+    # children, pupil).
+    with django_assert_num_queries(14):
         client.get(reverse("schools:school_detail", args=[school.slug]))
 
 
