@@ -154,3 +154,106 @@ class SectionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     heading = factory.Sequence(lambda n: f"Paragraaf {n}")
     body = "Tekst van de paragraaf."
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.Category"
+
+    stichting = factory.SubFactory(StichtingFactory)
+    code = factory.Sequence(lambda n: f"categorie-{n}")
+    name = factory.Sequence(lambda n: f"Categorie {n}")
+    definition = "Omschrijving van de categorie."
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """A report as the workflow leaves it, without routing; use `workflow.report` to route."""
+
+    class Meta:
+        model = "incidents.Incident"
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    reported_by = factory.SubFactory(UserFactory)
+    reporter_kind = "staff"
+    occurred_at = factory.LazyFunction(lambda: _now())
+    place = "online"
+    platform = "whatsapp"
+    description = "Er werd een kwetsend bericht gedeeld."
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+
+    @factory.post_generation
+    def routed_to(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.routed_to.set(extracted)
+
+
+class InvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.Involvement"
+
+    incident = factory.SubFactory(IncidentFactory)
+    role = "victim"
+    kind = "pupil"
+    pupil = factory.SubFactory(PupilFactory, school=factory.SelfAttribute("..incident.school"))
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.Measure"
+
+    incident = factory.SubFactory(IncidentFactory)
+    audience = "pupil"
+    kind = "talk"
+    starts_on = date(2026, 9, 14)
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+class PurposeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.Purpose"
+
+    stichting = factory.SubFactory(StichtingFactory)
+    school = None
+    name = factory.Sequence(lambda n: f"Website {n}")
+    slug = factory.Sequence(lambda n: f"website-{n}")
+    channel = "authenticated"
+    audience = "pupils"
+
+
+class PurposeVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.PurposeVersion"
+
+    purpose = factory.SubFactory(PurposeFactory)
+    number = 1
+    text = "Foto's van uw kind op de website van de school."
+    material = True
+
+
+class ActivityRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.ActivityRequest"
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    title = "Avondvierdaagse"
+    text = "Mag uw kind meelopen en op de foto?"
+    deadline = date(2026, 5, 1)
+
+    @factory.post_generation
+    def pupils(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.pupils.set(extracted)
