@@ -257,3 +257,44 @@ class ActivityRequestFactory(factory.django.DjangoModelFactory):
     def pupils(self, create, extracted, **kwargs):
         if create and extracted:
             self.pupils.set(extracted)
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+class PurposeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.Purpose"
+
+    stichting = factory.SubFactory(StichtingFactory)
+    school = None
+    name = factory.Sequence(lambda n: f"Website {n}")
+    slug = factory.Sequence(lambda n: f"website-{n}")
+    channel = "authenticated"
+    audience = "pupils"
+
+
+class PurposeVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.PurposeVersion"
+
+    purpose = factory.SubFactory(PurposeFactory)
+    number = 1
+    text = "Foto's van uw kind op de website van de school."
+    material = True
+
+
+class ActivityRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consent.ActivityRequest"
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    title = "Avondvierdaagse"
+    text = "Mag uw kind meelopen en op de foto?"
+    deadline = date(2026, 5, 1)
+
+    @factory.post_generation
+    def pupils(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.pupils.set(extracted)
