@@ -29,6 +29,7 @@ urlpatterns = [
         name="version_addendum_edit",
     ),
     path(f"{VERSION}nieuw-concept/", versions.version_new_draft, name="version_new_draft"),
+    path(f"{VERSION}weggooien/", versions.version_discard, name="version_discard"),
     path(VERSION, versions.version_detail, name="version_detail"),
     path(f"{VERSION}verschil/<int:other_pk>/", versions.version_diff, name="version_diff"),
     path(

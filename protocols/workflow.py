@@ -152,6 +152,15 @@ def submit(
         raise ValidationError(_("State whether this is submitted for advice or consent, and why."))
     if not version.sections.exists():
         raise ValidationError(_("A protocol needs at least one section with text."))
+    running = version.protocol.versions.filter(status=Status.IN_PROCEDURE).first()
+    if running is not None:
+        raise ValidationError(
+            _(
+                "Version %(number)s of this protocol is still in procedure: finish or withdraw "
+                "it before submitting another."
+            )
+            % {"number": running.number}
+        )
     template = procedure_template(version.protocol.stichting)
     council = council_for(version)
     if council is None and any(s.body == StepBody.COUNCIL for s in template):
@@ -289,6 +298,21 @@ def _send_back(version: ProtocolVersion, *, by: User) -> ProtocolVersion:
     version.status = Status.RETURNED
     version.save(update_fields=["status", "updated_at"])
     return drafts.new_draft(version, by=by)
+
+
+@transaction.atomic
+def discard(version: ProtocolVersion, *, by: User) -> None:
+    """Throw away a draft nobody submitted; its history stays in the admin's records."""
+    version = _locked(version)
+    if version.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be discarded."))
+    if not may_draft(by, version):
+        raise ValidationError(_("You may not change this protocol."))
+    if version.protocol.versions.count() == 1:
+        raise ValidationError(
+            _("This is the protocol's only version: edit it instead of discarding it.")
+        )
+    version.delete()
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import drafts, importer, pdf, record
+from protocols import drafts, importer, pdf, record, workflow
 from protocols.diff import diff_versions
 from protocols.forms.versions import (
     ImportReviewForm,
@@ -292,10 +292,25 @@ def version_edit(request, pk, slug=None):
     return render(request, "protocols/version_form.html", context)
 
 
-@require_POST
 def version_new_draft(request, pk):
-    """Start a new draft from this version; the version itself stays as it is."""
+    """Start a new draft from this version, after asking; the version itself stays as it is."""
     version = get_object_or_404(ProtocolVersion.objects.for_user(request.user, edit=True), pk=pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "protocols/version_confirm.html",
+            {
+                "version": version,
+                "heading": _("Make a new draft from version %(number)s?")
+                % {"number": version.number},
+                "explanation": _(
+                    "The new draft starts with the text of this version. This version stays "
+                    "as it is. A protocol has one draft at a time."
+                ),
+                "button": _("Make the new draft"),
+                "button_class": "btn-primary",
+            },
+        )
     try:
         draft = drafts.new_draft(version, by=request.user)
     except ValidationError as error:
@@ -303,6 +318,34 @@ def version_new_draft(request, pk):
         return redirect(version)
     messages.success(request, _("A new draft has been made; edit it here."))
     return redirect("protocols:version_edit", pk=draft.pk)
+
+
+def version_discard(request, pk):
+    """Throw away a draft, after asking."""
+    version = get_object_or_404(ProtocolVersion.objects.for_user(request.user, edit=True), pk=pk)
+    if not version.is_editable:
+        raise Http404
+    if request.method != "POST":
+        return render(
+            request,
+            "protocols/version_confirm.html",
+            {
+                "version": version,
+                "heading": _("Discard draft version %(number)s?") % {"number": version.number},
+                "explanation": _(
+                    "The draft and its changes are thrown away. Earlier versions stay as they are."
+                ),
+                "button": _("Discard the draft"),
+                "button_class": "btn-danger",
+            },
+        )
+    try:
+        workflow.discard(version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(version)
+    messages.success(request, _("The draft has been discarded."))
+    return redirect("protocols:protocol_list")
 
 
 @require_POST

@@ -144,7 +144,10 @@ def test_director_imports_a_docx_corrects_edits_redrafts_and_sees_the_diff(
     page.reload()
     expect(page.get_by_text(nl("Adopted"), exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=nl("Edit draft"), exact=True)).to_have_count(0)
-    page.get_by_role("button", name=nl("Make a new draft from this version"), exact=True).click()
+    page.get_by_role("link", name=nl("Make a new draft from this version"), exact=True).click()
+    # It asks first: a click too many must not leave a stray draft.
+    expect(h1(page)).to_have_text(nl("Make a new draft from version %(number)s?") % {"number": 1})
+    page.get_by_role("button", name=nl("Make the new draft"), exact=True).click()
 
     expect(page.get_by_role("status")).to_contain_text(
         nl("A new draft has been made; edit it here.")

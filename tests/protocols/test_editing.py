@@ -262,6 +262,70 @@ def test_version_new_draft_is_404_for_outsider(client, outsider, draft):
     assert (response.status_code, ProtocolVersion.objects.count()) == (404, 1)
 
 
+def test_version_new_draft_asks_before_it_makes_one(client, director, draft):
+    draft.status = ProtocolVersion.Status.ADOPTED
+    draft.save()
+    client.force_login(director)
+    response = client.get(reverse("protocols:version_new_draft", args=[draft.pk]))
+    page = response.content.decode()
+    assert (
+        f"Nieuw concept maken van versie {draft.number}?" in page,
+        "Maak het nieuwe concept" in page,
+    ) == (True, True)
+    assert ProtocolVersion.objects.count() == 1
+
+
+# --- discard ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_draft(draft):
+    draft.status = ProtocolVersion.Status.ADOPTED
+    draft.save()
+    return ProtocolVersionFactory(protocol=draft.protocol, number=draft.number + 1)
+
+
+def test_version_discard_asks_first_and_then_throws_the_draft_away(
+    client, director, draft, second_draft
+):
+    client.force_login(director)
+    url = reverse("protocols:version_discard", args=[second_draft.pk])
+    asked = client.get(url).content.decode()
+    response = client.post(url)
+    assert (f"Conceptversie {second_draft.number} weggooien?" in asked, response.url) == (
+        True,
+        reverse("protocols:protocol_list"),
+    )
+    assert list(ProtocolVersion.objects.values_list("number", flat=True)) == [draft.number]
+
+
+def test_version_discard_keeps_a_protocols_only_version(client, director, draft):
+    client.force_login(director)
+    response = client.post(reverse("protocols:version_discard", args=[draft.pk]), follow=True)
+    assert "de enige versie van dit protocol" in response.content.decode()
+    assert ProtocolVersion.objects.count() == 1
+
+
+def test_version_discard_is_404_for_a_version_that_is_not_a_draft(client, director, draft):
+    draft.status = ProtocolVersion.Status.ADOPTED
+    draft.save()
+    client.force_login(director)
+    response = client.post(reverse("protocols:version_discard", args=[draft.pk]))
+    assert (response.status_code, ProtocolVersion.objects.count()) == (404, 1)
+
+
+def test_version_discard_is_404_for_a_teacher(client, teacher, second_draft):
+    client.force_login(teacher)
+    response = client.post(reverse("protocols:version_discard", args=[second_draft.pk]))
+    assert (response.status_code, ProtocolVersion.objects.count()) == (404, 2)
+
+
+def test_version_discard_is_404_for_outsider(client, outsider, second_draft):
+    client.force_login(outsider)
+    response = client.post(reverse("protocols:version_discard", args=[second_draft.pk]))
+    assert (response.status_code, ProtocolVersion.objects.count()) == (404, 2)
+
+
 # --- preview ----------------------------------------------------------------------------------
 
 

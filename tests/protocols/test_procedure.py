@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from protocols import wms, workflow
+from protocols.drafts import new_draft
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
 from schools.models import Council, CouncilMember, Role
 from tests.factories import (
@@ -81,6 +82,23 @@ def test_submit_requires_advice_or_consent_to_be_stated(draft, director, gmr_of_
 def test_submit_without_a_council_is_refused(draft, director):
     with pytest.raises(ValidationError, match="medezeggenschapsraad"):
         submit(draft, director)
+
+
+def test_a_second_version_cannot_enter_the_procedure_while_one_is_in_it(
+    draft, director, gmr_of_six
+):
+    submit(draft, director)
+    second = new_draft(draft, by=director)
+    with pytest.raises(ValidationError, match=f"Versie {draft.number} van dit protocol is nog"):
+        submit(second, director)
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT
+
+
+def test_discard_refuses_a_version_that_was_submitted(draft, director, gmr_of_six):
+    submit(draft, director)
+    with pytest.raises(ValidationError, match="Alleen een concept kan"):
+        workflow.discard(draft, by=director)
 
 
 def test_a_teacher_cannot_submit(draft, teacher, gmr_of_six):
