@@ -33,10 +33,7 @@ def incident_filter(user) -> Q:
         return Q(pk__in=[])
     if user.is_superuser:  # platform staff, as everywhere in the portal
         return Q()
-    from_incident = "incident"
-    suspected = Q(
-        pk__in=_involved_as_suspect(user).values(from_incident),
-    )
+    suspected = Q(pk__in=_involved_as_suspect(user).values("incident"))
     return Q(reported_by=user.pk) | (
         ~suspected
         & (
