@@ -21,5 +21,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
     path("", include("protocols.urls")),
+    path("", include("consent.urls")),
     path("", include("schools.urls")),
 ]
