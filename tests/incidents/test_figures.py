@@ -39,7 +39,7 @@ def test_school_figures_count_per_category_platform_and_measure(school, categori
         2,
         [("Kwetsen", 2)],
         [("WhatsApp", 2)],
-        [("Warning", 2)],
+        [("Waarschuwing", 2)],
     )
 
 

@@ -95,12 +95,14 @@ def test_suspension_of_five_school_days_over_a_weekend_is_allowed():
 
 def test_suspension_of_more_than_one_week_is_refused():
     problems = rules.suspension_problems(date(2026, 10, 5), date(2026, 10, 12))
-    assert [str(p) for p in problems] == ["A suspension lasts at most one week (five school days)."]
+    assert [str(p) for p in problems] == [
+        "Een schorsing duurt hooguit een week (vijf schooldagen)."
+    ]
 
 
 def test_suspension_needs_an_end_date():
     assert [str(p) for p in rules.suspension_problems(date(2026, 10, 5), None)] == [
-        "A suspension needs an end date."
+        "Een schorsing heeft een einddatum nodig."
     ]
 
 

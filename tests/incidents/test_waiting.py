@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_new_incident_waits_for_those_it_is_routed_to(incident, anti_bullying, school):
     items = waiting.items_for(anti_bullying)
-    assert [item.title for item in items] == [f"New report {incident.pk} at {school.name}"]
+    assert [item.title for item in items] == [f"Nieuwe melding {incident.pk} op {school.name}"]
 
 
 def test_incident_does_not_wait_for_the_reporter(incident, teacher):
@@ -41,9 +41,9 @@ def test_open_task_and_phone_wait_for_the_handler(incident, anti_bullying, pupil
     )
     items = waiting.items_for(anti_bullying)
     assert [(item.title, item.due, item.urgency) for item in items] == [
-        (f"Handle incident {incident.pk} at {incident.school.name}", None, Urgency.NORMAL),
+        (f"Behandel incident {incident.pk} op {incident.school.name}", None, Urgency.NORMAL),
         (f"Ouders bellen (incident {incident.pk})", date(2026, 1, 5), Urgency.HIGH),
-        (f"Return the phone kept for incident {incident.pk}", date(2026, 1, 6), Urgency.HIGH),
+        (f"Geef de telefoon uit incident {incident.pk} terug", date(2026, 1, 6), Urgency.HIGH),
     ]
 
 

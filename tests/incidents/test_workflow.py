@@ -190,7 +190,7 @@ def test_image_guardrail_refuses_an_image_pasted_into_the_description(
             description="data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ",
         )
     assert error.value.message_dict == {
-        "description": ["Do not paste images here. Describe what you saw instead."]
+        "description": ["Plak hier geen beelden. Beschrijf wat je zag."]
     }
 
 
@@ -437,7 +437,7 @@ def test_expulsion_decision_is_refused_before_the_hearings(incident, director, p
 def test_closing_is_refused_while_the_checklist_is_incomplete(incident, director):
     with pytest.raises(ValidationError) as error:
         workflow.close(incident, by=director)
-    assert error.value.messages == ["Still open: Parents informed."]
+    assert error.value.messages == ["Nog open: Ouders ingelicht."]
 
 
 def test_closing_after_the_checklist_is_complete(incident, director, anti_bullying):
@@ -481,7 +481,7 @@ def test_closing_is_refused_while_a_phone_is_kept(incident, director, anti_bully
     _phone(incident, anti_bullying, pupil, date(2026, 11, 30))
     with pytest.raises(ValidationError) as error:
         workflow.close(incident, by=director)
-    assert error.value.messages == ["A phone is still in custody."]
+    assert error.value.messages == ["Er is nog een telefoon in bewaring."]
 
 
 def test_only_the_directie_closes(incident, anti_bullying):
