@@ -179,9 +179,13 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 # `daily(today) -> str` (schools/jobs.py). An app joins each list with one line.
 PORTAL_WAITING_PROVIDERS = [
     "protocols.waiting.items_for",
+    "consent.waiting.items_for",
+    "incidents.waiting.items_for",
 ]
 PORTAL_DAILY_JOBS = [
     "protocols.jobs.daily",
+    "consent.jobs.daily",
+    "incidents.jobs.daily",
 ]
 # `load_demo`: after the schools and people, each app's demo, `load(today) -> str`.
 PORTAL_DEMO_LOADERS = [

@@ -579,3 +579,18 @@ def apply_retention(today: date) -> int:
                 )
                 deleted += count
     return deleted
+
+
+# --- takedowns ------------------------------------------------------------------------------
+
+
+def complete_takedown(task: TakedownTask, *, by: User) -> bool:
+    """Mark a takedown task done; False when it was done already (a double click)."""
+    if not _manages(by, task.school_id):
+        raise ValidationError(
+            _("Only the director or the board of this school completes takedowns.")
+        )
+    done = TakedownTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=by
+    )
+    return bool(done)

@@ -84,6 +84,13 @@ def pupil_filter(user) -> Q:
     )
 
 
+def staff_filter(user) -> Q:
+    """Condition on Staff: oneself, and the staff of the schools `user` directs or governs."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(user_id=user.pk) | Q(school__in=school_ids(user, MANAGING_ROLES))
+
+
 def council_filter(user) -> Q:
     """Condition on Council: councils `user` sits on, and those of schools they manage."""
     if not user.is_authenticated:

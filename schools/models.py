@@ -373,6 +373,14 @@ class Guardian(models.Model):
         return f"{self.user} – {self.pupil}"
 
 
+class StaffQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Staff records `user` may see: their own, and those of the schools they manage."""
+        from schools import access
+
+        return self.filter(access.staff_filter(user))
+
+
 class Staff(models.Model):
     """Someone who works at a school; teachers are linked to the groups they teach."""
 
@@ -391,6 +399,7 @@ class Staff(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    objects = StaffQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[groups])
 
     class Meta:

@@ -4,6 +4,7 @@ The outsider holds the strongest roles at *another* stichting, so any leak shows
 """
 
 import pytest
+from django.db import connection
 
 from schools.models import Role
 from tests.factories import (
@@ -50,3 +51,24 @@ def outsider(db):
     MembershipFactory(user=user, school=other, role=Role.DIRECTOR)
     MembershipFactory(user=user, school=None, stichting=other.stichting, role=Role.BOARD)
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_the_consent_ledger_before_a_flush(request):
+    """Tests that flush the database (live server, transactional) empty the ledger first.
+
+    The ledger refuses deletes (consent/migrations/0001); PostgreSQL's flush truncates, which
+    the trigger does not see, but SQLite's deletes row by row, so the ledger's own purge goes
+    first, the one delete it allows.
+    """
+    flushes = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if not flushes or connection.vendor != "sqlite":
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so flushed after this ends
+    yield
+    from consent import ledger
+    from consent.models import ActivityAnswer, ConsentEvent
+
+    ledger.purge_rows(ConsentEvent.objects.all())
+    ledger.purge_rows(ActivityAnswer.objects.all())

@@ -77,9 +77,11 @@ def test_home_query_count_is_constant(client, school, n, django_assert_num_queri
         CouncilMemberFactory(user=parent, council=CouncilFactory(school=school))
     client.force_login(parent)
     # session, user, the five reach queries (memberships + prefetch of schools is lazy when
-    # there are none, staff positions, council seats, guardianships, own pupil), and four
-    # for what waits in the procedure (steps, questions, evaluations, reading confirmations).
-    with django_assert_num_queries(11):
+    # there are none, staff positions, council seats, guardianships, own pupil), and what waits:
+    # four from the procedure (steps, questions, evaluations, reading confirmations), six from
+    # consent (children, purposes, answers, activity requests, takedowns; no states to derive
+    # without purposes) and three from incidents.
+    with django_assert_num_queries(20):
         client.get(reverse("schools:home"))
 
 
