@@ -1,11 +1,14 @@
 from django.urls import path
 
-from consent.views import school
+from consent.views import activities, own, purposes, school
 
 app_name = "consent"
 
 urlpatterns = [
     # Parents, pupils of 16+ and staff: their own choices (views/own.py).
+    path("toestemming/", own.overview, name="overview"),
+    path("toestemming/kind/<int:pk>/", own.child_consent, name="child_consent"),
+    path("toestemming/mijn/", own.own_consent, name="own_consent"),
     # School staff: lists, the publication check, coverage, inzage, takedowns (views/school.py).
     path("groepen/<int:pk>/toestemming/", school.group_consent, name="group_consent"),
     path("groepen/<int:pk>/toestemming/pdf/", school.group_consent_pdf, name="group_consent_pdf"),
@@ -46,4 +49,23 @@ urlpatterns = [
         name="staff_history_csv",
     ),
     # Activity requests (views/activities.py) and purposes (views/purposes.py).
+    path(
+        "scholen/<slug:slug>/toestemming/activiteiten/",
+        activities.activity_list,
+        name="activity_list",
+    ),
+    path(
+        "scholen/<slug:slug>/toestemming/activiteiten/nieuw/",
+        activities.activity_create,
+        name="activity_create",
+    ),
+    path("toestemming/activiteiten/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path(
+        "toestemming/activiteiten/<int:pk>/antwoord/",
+        activities.activity_answer,
+        name="activity_answer",
+    ),
+    path("toestemming/doelen/", purposes.purpose_list, name="purpose_list"),
+    path("toestemming/doelen/nieuw/", purposes.purpose_create, name="purpose_create"),
+    path("toestemming/doelen/<int:pk>/", purposes.purpose_edit, name="purpose_edit"),
 ]
