@@ -52,7 +52,8 @@ def test_parent_changes_one_consent_on_a_phone(
 
     page.set_viewport_size(PHONE)
     login(page, live_server, parent)
-    page.get_by_role("link", name=nl("Consent for %(name)s") % {"name": "Noor"}).click()
+    children = page.get_by_role("region", name=nl("Your children"), exact=True)
+    children.get_by_role("link", name=nl("Consent for %(name)s") % {"name": "Noor"}).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         nl("Consent for %(name)s") % {"name": "Noor"}
     )

@@ -204,7 +204,7 @@ def test_purpose_edit_asks_which_kind_of_change(client, director, school_purpose
     client.force_login(director)
     response = edit(client, school_purpose, text="Een nieuwe uitleg.")
     assert school_purpose.versions.count() == 1
-    assert "materiële of een redactionele" in response.content.decode()
+    assert "inhoudelijke of een redactionele" in response.content.decode()
 
 
 def test_purpose_edit_channel_change_needs_a_material_change(client, director, school_purpose):
