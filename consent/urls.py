@@ -23,6 +23,7 @@ urlpatterns = [
     path("verwijderen/<int:pk>/klaar/", school.takedown_done, name="takedown_done"),
     path("bestuur/<slug:slug>/toestemming/", school.board_coverage, name="board_coverage"),
     path("leerlingen/<int:pk>/inzage/", school.pupil_history, name="pupil_history"),
+    path("leerlingen/<int:pk>/papier/", school.paper_entry, name="paper_entry"),
     path(
         "leerlingen/<int:pk>/inzage/pdf/",
         school.pupil_history,

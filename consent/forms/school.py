@@ -46,3 +46,24 @@ class PublishCheckForm(forms.Form):
                 % {"max": MAX_PUPILS_IN_CHECK}
             )
         return pupils
+
+
+class PaperFormForm(forms.Form):
+    """Who signed the paper form, and where the paper is kept (required: rule 22)."""
+
+    signed_by = forms.TypedChoiceField(label=_("Signed by"), coerce=int)
+    note = forms.CharField(
+        label=_("Where is the paper form kept?"),
+        max_length=500,
+        help_text=_("For example: scanned in the pupil file, 14-09-2026."),
+    )
+
+    def __init__(self, *args, signers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signers = {user.pk: user for user in signers}
+        self.fields["signed_by"].choices = [
+            (pk, user.get_full_name() or user.email) for pk, user in self.signers.items()
+        ]
+
+    def clean_signed_by(self):
+        return self.signers[self.cleaned_data["signed_by"]]

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +21,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consent import ledger
-from consent.forms.school import PublishCheckForm
-from consent.models import ActivityRequest, Purpose, TakedownTask
+from consent import ledger, rules
+from consent.forms.own import ChoicesForm
+from consent.forms.school import PaperFormForm, PublishCheckForm
+from consent.models import ActivityRequest, Channel, Purpose, TakedownTask
 from consent.pdf import render_pdf
 from consent.rules import State
 from schools import access
@@ -35,7 +37,7 @@ ACTIVITY_DAYS_AFTER = 60
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -267,7 +269,7 @@ def _history_rows(events) -> tuple[list, list]:
     return rows, list(versions.values())
 
 
-def _history(request, subject, fmt: str, name: str, url_name: str):
+def _history(request, subject, fmt: str, name: str, url_name: str, may_enter_paper=False):
     events, versions = _history_rows(ledger.history(subject))
     day = timezone.localdate()
     if fmt == "csv":
@@ -307,6 +309,7 @@ def _history(request, subject, fmt: str, name: str, url_name: str):
         "day": day,
         "pdf_url": reverse(f"consent:{url_name}_pdf", args=[subject.pk]),
         "csv_url": reverse(f"consent:{url_name}_csv", args=[subject.pk]),
+        "may_enter_paper": may_enter_paper,
     }
     if fmt == "pdf":
         pdf = render_pdf("consent/pdf/history.html", context)
@@ -324,7 +327,10 @@ def pupil_history(request, pk, fmt="html"):
         .select_related("school"),
         pk=pk,
     )
-    return _history(request, pupil, fmt, pupil.full_name, "pupil_history")
+    may_enter_paper = managed.filter(pk=pupil.school_id).exists()
+    return _history(
+        request, pupil, fmt, pupil.full_name, "pupil_history", may_enter_paper=may_enter_paper
+    )
 
 
 def staff_history(request, pk, fmt="html"):
@@ -334,6 +340,59 @@ def staff_history(request, pk, fmt="html"):
     )
     name = staff.user.get_full_name() or staff.user.email
     return _history(request, staff, fmt, name, "staff_history")
+
+
+def paper_entry(request, pk):
+    """The school enters a paper consent form on behalf of whoever signed it, with a note."""
+    managed = School.objects.for_user(request.user, roles=access.MANAGING_ROLES)
+    pupil = get_object_or_404(
+        Pupil.objects.for_user(request.user).filter(school__in=managed).select_related("school"),
+        pk=pk,
+    )
+    day = timezone.localdate()
+    # Who can have signed: the pupil from 16 (with an account), else a guardian with gezag.
+    if rules.pupil_decides(pupil.birth_date, day):
+        signers = [pupil.user] if pupil.user_id else []
+    else:
+        guardians = pupil.guardians.filter(has_gezag=True).select_related("user")
+        signers = [guardian.user for guardian in guardians]
+    purposes = Purpose.objects.for_user(request.user).for_school(
+        pupil.school, audience=Purpose.Audience.PUPILS
+    )
+    form = PaperFormForm(request.POST or None, signers=signers)
+    choices = ChoicesForm(request.POST or None, items=purposes, answers={})
+    if request.method == "POST" and form.is_valid() and choices.is_valid():
+        changes = choices.changes()
+        if not changes:
+            messages.error(request, _("Tick at least one choice from the form."))
+        else:
+            try:
+                with transaction.atomic():
+                    for purpose, choice in changes:
+                        ledger.record_choice(
+                            subject=pupil,
+                            purpose=purpose,
+                            choice=choice,
+                            by=request.user,
+                            channel=Channel.PAPER,
+                            note=form.cleaned_data["note"],
+                            on_behalf_of=form.cleaned_data["signed_by"],
+                        )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, _("The paper form has been entered."))
+                return redirect("consent:pupil_history", pk=pupil.pk)
+    return render(
+        request,
+        "consent/paper_entry.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "rows": [(purpose, choices.bound_field(purpose)) for purpose in choices.items],
+            "no_signers": not signers,
+        },
+    )
 
 
 # --- takedowns --------------------------------------------------------------------------------

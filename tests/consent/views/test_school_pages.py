@@ -412,3 +412,62 @@ def test_takedown_done_is_404_for_outsider(client, outsider, takedown):
     client.force_login(outsider)
     response = client.post(reverse("consent:takedown_done", args=[takedown.pk]))
     assert (response.status_code, TakedownTask.objects.get().done_at) == (404, None)
+
+
+# --- paper forms --------------------------------------------------------------------------------
+
+
+def test_paper_entry_records_the_signers_choice_with_the_note(
+    client, director, silent_pupil, public_purpose
+):
+    mother = GuardianFactory(pupil=silent_pupil, has_gezag=True).user
+    client.force_login(director)
+    response = client.post(
+        reverse("consent:paper_entry", args=[silent_pupil.pk]),
+        {
+            "signed_by": mother.pk,
+            "note": "Gescand in het leerlingdossier.",
+            f"purpose_{public_purpose.pk}": "nee",
+        },
+    )
+    [event] = ledger.history(silent_pupil)
+    assert response.url == reverse("consent:pupil_history", args=[silent_pupil.pk])
+    assert (event.given_by, event.entered_by, event.channel, event.choice, event.note) == (
+        mother,
+        director,
+        "paper",
+        False,
+        "Gescand in het leerlingdossier.",
+    )
+
+
+def test_paper_entry_offers_only_guardians_with_gezag(client, director, silent_pupil):
+    with_gezag = GuardianFactory(pupil=silent_pupil, has_gezag=True).user
+    GuardianFactory(pupil=silent_pupil, has_gezag=False)
+    client.force_login(director)
+    response = client.get(reverse("consent:paper_entry", args=[silent_pupil.pk]))
+    assert [pk for pk, _label in response.context["form"].fields["signed_by"].choices] == [
+        with_gezag.pk
+    ]
+
+
+def test_paper_entry_without_a_note_records_nothing(client, director, silent_pupil, public_purpose):
+    mother = GuardianFactory(pupil=silent_pupil, has_gezag=True).user
+    client.force_login(director)
+    client.post(
+        reverse("consent:paper_entry", args=[silent_pupil.pk]),
+        {"signed_by": mother.pk, "note": "", f"purpose_{public_purpose.pk}": "ja"},
+    )
+    assert list(ledger.history(silent_pupil)) == []
+
+
+def test_paper_entry_is_404_for_a_teacher(client, teacher, silent_pupil):
+    client.force_login(teacher)
+    url = reverse("consent:paper_entry", args=[silent_pupil.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_paper_entry_is_404_for_outsider(client, outsider, silent_pupil):
+    client.force_login(outsider)
+    url = reverse("consent:paper_entry", args=[silent_pupil.pk])
+    assert client.get(url).status_code == 404
