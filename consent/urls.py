@@ -69,4 +69,5 @@ urlpatterns = [
     path("toestemming/doelen/", purposes.purpose_list, name="purpose_list"),
     path("toestemming/doelen/nieuw/", purposes.purpose_create, name="purpose_create"),
     path("toestemming/doelen/<int:pk>/", purposes.purpose_edit, name="purpose_edit"),
+    path("bestuur/<slug:slug>/toestemming/instellingen/", purposes.policy_edit, name="policy_edit"),
 ]

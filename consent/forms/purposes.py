@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Purpose
+from consent.models import ConsentPolicy, Purpose
 from protocols.models import ProtocolVersion, Section
 from schools.models import Role, School, Stichting
 
@@ -195,3 +195,11 @@ class PurposeEditForm(PurposeForm):
                 ),
             )
         return cleaned
+
+
+class PolicyForm(forms.ModelForm):
+    """A stichting's consent settings: retention, the yearly review day, asking again at 16."""
+
+    class Meta:
+        model = ConsentPolicy
+        fields = ["retention_years", "review_month", "review_day", "ask_again_at_16"]

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from consent import ledger
-from consent.forms.purposes import PurposeCreateForm, PurposeEditForm
+from consent.forms.purposes import PolicyForm, PurposeCreateForm, PurposeEditForm
 from consent.models import Purpose
 from schools import access
-from schools.models import School
+from schools.models import Role, School, Stichting
 
 
 def _manages_any(user) -> bool:
@@ -90,3 +90,17 @@ def purpose_edit(request, pk):
             return redirect("consent:purpose_list")
     context = {"form": form, "purpose": purpose, "versions": versions[::-1]}
     return render(request, "consent/purpose_form.html", context)
+
+
+def policy_edit(request, slug):
+    """The board sets its stichting's consent settings: retention, review day, asking at 16."""
+    stichting = get_object_or_404(
+        Stichting.objects.for_user(request.user, roles=[Role.BOARD]), slug=slug
+    )
+    policy = ledger.policy_for(stichting)
+    form = PolicyForm(request.POST or None, instance=policy)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The consent settings have been saved."))
+        return redirect("consent:policy_edit", slug=stichting.slug)
+    return render(request, "consent/policy_form.html", {"stichting": stichting, "form": form})

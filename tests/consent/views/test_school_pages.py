@@ -471,3 +471,37 @@ def test_paper_entry_is_404_for_outsider(client, outsider, silent_pupil):
     client.force_login(outsider)
     url = reverse("consent:paper_entry", args=[silent_pupil.pk])
     assert client.get(url).status_code == 404
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+def test_policy_edit_saves_the_boards_settings(client, board_member, school):
+    client.force_login(board_member)
+    url = reverse("consent:policy_edit", args=[school.stichting.slug])
+    response = client.post(url, {"retention_years": "3", "review_month": "10", "review_day": "1"})
+    policy = ledger.policy_for(school.stichting)
+    assert (response.url, policy.retention_years, policy.review_on(2027)) == (
+        url,
+        3,
+        date(2027, 10, 1),
+    )
+
+
+def test_policy_edit_refuses_a_day_that_does_not_exist_every_year(client, board_member, school):
+    client.force_login(board_member)
+    url = reverse("consent:policy_edit", args=[school.stichting.slug])
+    response = client.post(url, {"retention_years": "2", "review_month": "2", "review_day": "29"})
+    assert (response.status_code, ledger.policy_for(school.stichting).review_month) == (200, 9)
+
+
+def test_policy_edit_is_404_for_a_director(client, director, school):
+    client.force_login(director)
+    url = reverse("consent:policy_edit", args=[school.stichting.slug])
+    assert client.get(url).status_code == 404
+
+
+def test_policy_edit_is_404_for_outsider(client, outsider, school):
+    client.force_login(outsider)
+    url = reverse("consent:policy_edit", args=[school.stichting.slug])
+    assert client.get(url).status_code == 404
