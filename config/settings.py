@@ -190,6 +190,7 @@ PORTAL_DAILY_JOBS = [
 # `load_demo`: after the schools and people, each app's demo, `load(today) -> str`.
 PORTAL_DEMO_LOADERS = [
     "protocols.demo.load",
+    "consent.demo.load",
 ]
 
 # Branding of the deployment (footer, accessibility statement).

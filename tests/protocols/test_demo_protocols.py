@@ -1,6 +1,7 @@
 """load_demo imports the five source protocols through the import a director uses."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -60,7 +61,7 @@ def test_loading_twice_imports_nothing_new(demo):
     call_command("load_demo", stdout=out)
     assert (
         ProtocolVersion.objects.count(),
-        out.getvalue().endswith("0 protocols imported.\n"),
+        bool(re.search(r"0 protocols imported(, [^.]*)?\.\n$", out.getvalue())),
     ) == (
         6,  # the five sources and Klasse's version 2 before the GMR
         True,
