@@ -127,6 +127,7 @@ class TestLoadedDemo:
         call_command("load_demo", stdout=out)
 
         assert re.fullmatch(
+            r"0 demo e-mail\(s\) kept in memory, not sent\.\n"
             r"Demo data: 5 organisations, \d+ schools, \d+ groups, \d+ pupils, \d+ accounts "
             r"\(0 new records\), 0 protocols imported(, [^.]*)?\.\n",
             out.getvalue(),
@@ -302,3 +303,14 @@ def test_load_demo_rejects_bad_data_naming_the_item_and_writes_nothing(demo_data
         load_demo(demo_data, today=timezone.localdate())
 
     assert set(row_counts().values()) == {0}
+
+
+def test_load_demo_counts_the_demos_e_mails_instead_of_printing_them(transactional_db, mailoutbox):
+    # Transactional: the notices go out at each commit, inside the command, as in `make run`.
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    first_line = out.getvalue().splitlines()[0]
+    assert re.fullmatch(r"[1-9]\d* demo e-mail\(s\) kept in memory, not sent\.", first_line)
+    assert ("Subject:" in out.getvalue(), mailoutbox) == (False, [])
