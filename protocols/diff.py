@@ -41,18 +41,64 @@ def _count(changes: list[Change], op: str) -> int:
     return sum(len(c.text.split()) for c in changes if c.op == op)
 
 
-def word_diff(old: str, new: str) -> list[Change]:
-    """Word-level changes turning `old` into `new`; whitespace differences are ignored."""
-    a, b = old.split(), new.split()
-    changes: list[Change] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("delete", "replace"):
-            changes.append(Change("delete", " ".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            changes.append(Change("insert", " ".join(b[j1:j2])))
+# Above this many comparisons (words of old × words of new) difflib's exact matching takes
+# seconds on repetitive text, so words that occur very often stop anchoring a match there.
+EXACT_LIMIT = 1_000_000
+_SENTENCE_END = (".", "!", "?", ";", ":")
+
+
+def _sentences(words: list[str]) -> list[tuple[str, ...]]:
+    """Words grouped into sentences, each ending at a word that ends one."""
+    sentences, current = [], []
+    for word in words:
+        current.append(word)
+        if word.endswith(_SENTENCE_END):
+            sentences.append(tuple(current))
+            current = []
+    if current:
+        sentences.append(tuple(current))
+    return sentences
+
+
+def _opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
+    exact = len(a) * len(b) <= EXACT_LIMIT
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=not exact).get_opcodes()
+
+
+def _add(changes: list[Change], op: str, words: list[str]) -> None:
+    """Append a run of words, joining it to the previous run when that has the same op."""
+    if not words:
+        return
+    if changes and changes[-1].op == op:
+        changes[-1].text += " " + " ".join(words)
+    else:
+        changes.append(Change(op, " ".join(words)))
+
+
+def _word_changes(changes: list[Change], a: list[str], b: list[str]) -> None:
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
-            changes.append(Change("equal", " ".join(a[i1:i2])))
+            _add(changes, "equal", a[i1:i2])
+            continue
+        _add(changes, "delete", a[i1:i2])
+        _add(changes, "insert", b[j1:j2])
+
+
+def word_diff(old: str, new: str) -> list[Change]:
+    """Word-level changes turning `old` into `new`; whitespace differences are ignored.
+
+    Sentences are compared first and words only within the sentences that changed, so two long
+    texts compare in a fraction of a second instead of growing quadratically with their length.
+    """
+    a, b = _sentences(old.split()), _sentences(new.split())
+    changes: list[Change] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        old_words = [word for sentence in a[i1:i2] for word in sentence]
+        new_words = [word for sentence in b[j1:j2] for word in sentence]
+        if tag == "equal":
+            _add(changes, "equal", old_words)
+        else:
+            _word_changes(changes, old_words, new_words)
     return changes
 
 

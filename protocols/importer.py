@@ -20,12 +20,10 @@ import docx
 from django.utils.translation import gettext_noop  # marks messages only; no settings needed
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
 
 AUDIENCES = ("alle gebruikers", "leerlingen", "ouders", "medewerkers")
 
@@ -572,26 +570,130 @@ def _build(
 # --- Public API ----------------------------------------------------------------------------------
 
 
+class ImportRefused(ValueError):
+    """A file the importer will not read, with a message for the user (English source string,
+    marked for translation: the caller translates it and fills in `params`)."""
+
+    def __init__(self, message: str, params: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.params = params or {}
+
+
+NOT_A_DOCX = gettext_noop(
+    "This file is not a readable Word document (.docx); save it as .docx and try again."
+)
+
+# A .docx is a zip file. It is checked from its directory before anything is decompressed,
+# so a small file that unpacks to gigabytes (a "zip bomb") is refused at once. Real protocols
+# are far below these limits: a 40-page text with images is a few MB unpacked, about 30 parts.
+DOCX_MAX_PARTS = 1000
+DOCX_MAX_UNPACKED = 30 * 1024 * 1024
+DOCX_MAX_RATIO = 100  # unpacked size / packed size, for any part over 1 MB unpacked
+_OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_docx(data: bytes) -> None:
+    """Refuse a .docx that is not a plain zip of reasonable size, before it is parsed.
+
+    Reads only the zip's directory: the sizes it declares are what zipfile will decompress at
+    most, so memory and time stay bounded whatever the file claims.
+    """
+    if data.startswith(_OLE_HEADER):
+        # Word saves a password-protected .docx, and an old .doc, in this container.
+        raise ImportRefused(
+            gettext_noop(
+                "This file is protected with a password or is an old Word document (.doc). "
+                "Remove the password or save it as .docx, and try again."
+            )
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ImportRefused(NOT_A_DOCX) from exc
+    if len(parts) > DOCX_MAX_PARTS:
+        raise ImportRefused(
+            gettext_noop("This Word document has too many parts (more than %(max)s)."),
+            {"max": DOCX_MAX_PARTS},
+        )
+    for part in parts:
+        if part.flag_bits & 0x1:
+            raise ImportRefused(
+                gettext_noop("This Word document is encrypted. Remove the password and try again.")
+            )
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ImportRefused(
+                gettext_noop(
+                    "This Word document is packed in a way the portal does not read. Open it "
+                    "in Word, save it again as .docx and try again."
+                )
+            )
+        if part.file_size > 1024 * 1024 and part.file_size > DOCX_MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise ImportRefused(
+                gettext_noop(
+                    "This Word document unpacks to far more than its size: it is refused as unsafe."
+                )
+            )
+    if sum(part.file_size for part in parts) > DOCX_MAX_UNPACKED:
+        raise ImportRefused(
+            gettext_noop("This Word document is too large once unpacked (more than %(max)s MB)."),
+            {"max": DOCX_MAX_UNPACKED // (1024 * 1024)},
+        )
+
+
+# Control characters other than tab, newline, carriage return and form feed: a text that has
+# them is not a text file (or is UTF-16 without its byte-order mark).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a .txt file: UTF-16 with a byte-order mark, UTF-8, or Windows-1252.
+
+    Anything else (a binary file, NUL bytes) is an `ImportRefused`, never a codec error.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = None
+    text = None
+    for candidate in [encoding] if encoding else ["utf-8", "cp1252"]:
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        break
+    if text is None or _CONTROL.search(text):
+        raise ImportRefused(
+            gettext_noop(
+                "This is not a plain text file the portal can read. Save it as text "
+                "(UTF-8 or Unicode) or as a Word document (.docx), and try again."
+            )
+        )
+    return text.lstrip("\ufeff")
+
+
 def import_text(text: str) -> ImportResult:
     """Import a protocol from plain text (a PDF or Word text extraction)."""
     lines = text.lstrip("\ufeff").splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
-        raise ValueError(gettext_noop("The protocol text is empty: there is nothing to import."))
+        raise ImportRefused(gettext_noop("The protocol text is empty: there is nothing to import."))
     return _build(_normalise(lines[start]), _split_blocks(lines[start + 1 :]))
 
 
 def import_docx(data: bytes) -> ImportResult:
     """Import a protocol from a .docx file, using Word's heading and list styles where set."""
+    check_docx(data)
     try:
         document = docx.Document(io.BytesIO(data))
         notes = _docx_footnotes(document)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
-        raise ValueError(
-            gettext_noop(
-                "This file is not a readable Word document (.docx); save it as .docx and try again."
-            )
-        ) from exc
+    except Exception as exc:  # python-docx and lxml raise many kinds; the user gets ours
+        raise ImportRefused(NOT_A_DOCX) from exc
     numbers: dict[str, int] = {}  # footnote id in the XML -> number shown, by first reference
     counters: dict[tuple[str, int], int] = {}
     title = ""
@@ -619,7 +721,7 @@ def import_docx(data: bytes) -> ImportResult:
         else:
             blocks += _split_blocks(text.split("\n"))
     if not title:
-        raise ValueError(gettext_noop("The document is empty: there is nothing to import."))
+        raise ImportRefused(gettext_noop("The document is empty: there is nothing to import."))
     footnotes = {number: notes[note_id] for note_id, number in numbers.items() if note_id in notes}
     return _build(title, blocks, footnotes)
 
@@ -808,25 +910,29 @@ def result_text(result: ImportResult) -> str:
 
 
 def import_file(name: str, data: bytes) -> ImportResult:
-    """Import a .txt (UTF-8, or Windows-1252 as Word saves it) or .docx file by its name."""
+    """Import a .txt or .docx file by its name; every refusal is an `ImportRefused`."""
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix == "docx":
-        return import_docx(data)
-    if suffix == "txt":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="strict")
-        return import_text(text)
-    raise ValueError(gettext_noop("Only .txt and .docx files can be imported."))
+    if suffix not in ("docx", "txt"):
+        raise ImportRefused(gettext_noop("Only .txt and .docx files can be imported."))
+    try:
+        if suffix == "docx":
+            return import_docx(data)
+        return import_text(decode_text(data))
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        # Whatever else a strange file trips over, the user reads our sentence, not Python's.
+        raise ImportRefused(
+            gettext_noop("This file could not be read; check it and try again.")
+        ) from exc
 
 
 def source_text(name: str, data: bytes) -> str:
-    """The file's text as the reader sees it, to show beside the detected sections."""
+    """The file's text as the reader sees it, to show beside the detected sections.
+
+    Only called after `import_file` accepted the same bytes.
+    """
     if name.lower().endswith(".docx"):
         document = docx.Document(io.BytesIO(data))
         return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return decode_text(data)

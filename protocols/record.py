@@ -5,8 +5,6 @@ has the ProcedureRecords its text recorded. Both end up in the same rows, so the
 its PDF and the besluitenlijst (DOMAIN A.16) tell one story.
 """
 
-import csv
-import io
 import re
 from datetime import date
 
@@ -252,8 +250,9 @@ def _vote_text(votes: list[dict]) -> str:
     )
 
 
-def log_csv(protocol: Protocol) -> str:
-    """The decision log as CSV in Dutch, one row per step (a version without steps: one row)."""
+def log_csv(protocol: Protocol) -> tuple[list[str], list[list[str]]]:
+    """The decision log's CSV header and rows in Dutch, one row per step (a version without
+    steps: one row). `schools.exports` writes them for Dutch Excel."""
     with translation.override(settings.LANGUAGE_CODE):
         header = [
             _("Version"),
@@ -306,11 +305,7 @@ def log_csv(protocol: Protocol) -> str:
                     else [""] * 8
                 )
                 rows.append(common + middle + tail)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return header, rows
 
 
 def log_pdf(protocol: Protocol) -> bytes:

@@ -84,3 +84,16 @@ def refuse_network(url: str, *args, **kwargs) -> dict:
     if url.startswith("data:"):
         return weasyprint.default_url_fetcher(url, *args, **kwargs)
     raise ValueError(f"PDF rendering does not fetch {url!r}.")
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def download_name(*parts: str) -> str:
+    """A file name for a download from a title and more parts, joined by " - ".
+
+    Line breaks, control characters and characters no file system takes become a space, runs
+    of spaces one; quotes and the header syntax are left to Django's Content-Disposition.
+    """
+    cleaned = (" ".join(_UNSAFE_IN_NAME.sub(" ", part).split())[:120] for part in parts)
+    return " - ".join(part for part in cleaned if part) or "download"

@@ -6,6 +6,8 @@ an outsider gets a 404 for both. A refusal by the workflow is shown as a message
 form, which keeps what was typed.
 """
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -29,6 +31,7 @@ from protocols.forms.procedure import (
     WithdrawForm,
 )
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
+from protocols.rendering import download_name
 from schools.models import CouncilMember, Role, Stichting
 
 Status = ProtocolVersion.Status
@@ -391,6 +394,10 @@ def document_download(request, pk, document_pk):
     """A supporting document, for whoever may see the proposal."""
     version = get_object_or_404(ProtocolVersion.objects.for_user(request.user), pk=pk)
     document = get_object_or_404(version.documents, pk=document_pk)
+    # Named after its title, with the stored file's extension; FileResponse writes the header.
+    extension = PurePosixPath(document.file.name).suffix.lower()
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(document.title) + extension,
     )

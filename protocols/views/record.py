@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_POST
 from protocols import acknowledgements as reading
 from protocols import record
 from protocols.models import Protocol, ProtocolVersion
-from schools import access
+from protocols.rendering import download_name
+from schools import access, exports
 from schools.models import School
 
 
@@ -47,23 +49,17 @@ def decision_log(request, pk):
 
 def decision_log_csv(request, pk):
     protocol = _protocol(request, pk)
-    filename = f"{protocol.title} - besluitenlijst.csv"
-    # The byte-order mark lets Excel read the accents (vóór, coördinator) as UTF-8.
-    return HttpResponse(
-        "\ufeff" + record.log_csv(protocol),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    header, rows = record.log_csv(protocol)
+    return exports.csv_response(download_name(protocol.title, "besluitenlijst.csv"), header, rows)
 
 
 def decision_log_pdf(request, pk):
     protocol = _protocol(request, pk)
-    filename = f"{protocol.title} - besluitenlijst.pdf"
-    return HttpResponse(
-        record.log_pdf(protocol),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    response = HttpResponse(record.log_pdf(protocol), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, download_name(protocol.title, "besluitenlijst.pdf")
     )
+    return response
 
 
 def acknowledgement_confirm(request, pk):

@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from protocols.forms.versions import (
     VersionEditForm,
 )
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
-from protocols.rendering import render_body
+from protocols.rendering import download_name, render_body
 from protocols.views import council as views_council
 from protocols.views import procedure as views_procedure
 from protocols.views import record as views_record
@@ -74,7 +75,7 @@ def public_pdf(request, slug, pk=None):
         if version is None:
             raise Http404("No adopted protocol.")
     stored = pdf.stored_pdf(version, school=school)
-    filename = f"{version.protocol.title} - {school.name} - versie {version.number}.pdf"
+    filename = download_name(version.protocol.title, school.name, f"versie {version.number}.pdf")
     return FileResponse(
         stored.file.open("rb"),
         content_type="application/pdf",
@@ -163,8 +164,9 @@ def protocol_import(request):
         data = upload.read()
         try:
             result = importer.import_file(upload.name, data)
-        except ValueError as error:
-            form.add_error("file", _(str(error)))
+        except importer.ImportRefused as error:
+            message = _(error.message)
+            form.add_error("file", message % error.params if error.params else message)
         else:
             return _import_review(
                 request,
@@ -360,11 +362,9 @@ def version_diff_pdf(request, pk, other_pk):
     version = get_object_or_404(versions, pk=pk)
     other = get_object_or_404(versions.filter(protocol=version.protocol_id), pk=other_pk)
     data = pdf.render_diff_pdf(other, version)
-    filename = (
-        f"{version.protocol.title} - wijzigingen versie {other.number} naar {version.number}.pdf"
+    filename = download_name(
+        version.protocol.title, f"wijzigingen versie {other.number} naar {version.number}.pdf"
     )
-    return HttpResponse(
-        data,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -1,5 +1,9 @@
 """Plain helpers shared by the protocols tests; fixtures live in conftest.py."""
 
+import functools
+import io
+import zipfile
+
 from django.utils import timezone
 
 from protocols import workflow
@@ -44,3 +48,19 @@ def votes_of_three(parents=(3, 3, 0, 0), staff=(3, 3, 0, 0)):
             ("staff", staff),
         ]
     ]
+
+
+@functools.cache
+def zip_bomb_docx(unpacked_mb: int = 500) -> bytes:
+    """A .docx-looking zip of about 500 KB whose document.xml unpacks to `unpacked_mb` MB.
+
+    Written in streaming chunks, so building it takes a second and no more memory than a chunk.
+    """
+    buffer = io.BytesIO()
+    chunk = b"<w:t>" + b"a" * (1024 * 1024 - 11) + b"</w:t>"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(unpacked_mb):
+                part.write(chunk)
+    return buffer.getvalue()

@@ -1,3 +1,5 @@
+import random
+
 from protocols.diff import diff_sections, word_diff
 
 
@@ -62,3 +64,39 @@ def test_repeated_headings_pair_in_order():
         ("E-mail", "unchanged", False, 0, 0),
         ("E-mail", "changed", False, 2, 1),
     ]
+
+
+def long_text(words: int, seed: int) -> str:
+    """Repetitive Dutch-like text: a small vocabulary, a full stop now and then."""
+    rnd = random.Random(seed)
+    vocabulary = ["de", "het", "een", "en", "van", "leerling", "school", "ouders", "mag", "niet"]
+    return " ".join(
+        rnd.choice(vocabulary) + ("." if rnd.random() < 0.05 else "") for _ in range(words)
+    )
+
+
+def test_word_diff_of_two_sections_of_8000_words_finishes():
+    old = long_text(8000, seed=1)
+    words = old.split()
+    words[4000:4000] = ["nieuw"] * 10
+    del words[100:105]
+    changes = word_diff(old, " ".join(words))
+    assert (
+        sum(len(c.text.split()) for c in changes if c.op == "insert"),
+        sum(len(c.text.split()) for c in changes if c.op == "delete"),
+    ) == (10, 5)
+
+
+def test_word_diff_of_two_unrelated_repetitive_texts_of_8000_words_finishes():
+    changes = word_diff(long_text(8000, seed=1), long_text(8000, seed=2))
+    assert (
+        " ".join(c.text for c in changes if c.op != "insert").split()
+        == long_text(8000, seed=1).split()
+    )
+
+
+def test_word_diff_of_8000_words_without_full_stops_finishes():
+    old = long_text(8000, seed=3).replace(".", "")
+    new = old.replace("school", "scholen")
+    changes = word_diff(old, new)
+    assert " ".join(c.text for c in changes if c.op != "delete").split() == new.split()

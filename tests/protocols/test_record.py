@@ -287,7 +287,7 @@ def test_decision_log_csv_is_valid_csv_with_a_header_row(client):
     ).user
     client.force_login(director)
     response = client.get(reverse("protocols:decision_log_csv", args=[version.protocol.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert (header[:3], {len(row) for row in rows}) == (
