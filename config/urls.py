@@ -22,5 +22,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("protocols.urls")),
     path("", include("consent.urls")),
+    path("", include("incidents.urls")),
     path("", include("schools.urls")),
 ]
