@@ -191,6 +191,7 @@ PORTAL_DAILY_JOBS = [
 PORTAL_DEMO_LOADERS = [
     "protocols.demo.load",
     "consent.demo.load",
+    "incidents.demo.load",
 ]
 
 # Branding of the deployment (footer, accessibility statement).

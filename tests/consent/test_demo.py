@@ -27,7 +27,11 @@ from schools.models import Pupil, School, Stichting, User
 
 pytestmark = pytest.mark.django_db
 
-NOTHING_ADDED = "0 consent purposes, 0 consent choices, 0 activity requests, 0 activity answers.\n"
+# The apps loaded after consent add their own summaries to the line.
+NOTHING_ADDED = re.compile(
+    r"0 consent purposes, 0 consent choices, 0 activity requests, 0 activity answers"
+    r"(?:, [^.]*)?\.\n$"
+)
 
 
 @pytest.fixture(scope="class")
@@ -50,7 +54,7 @@ class TestConsentDemo:
     def test_load_demo_reports_the_consent_it_added(self, demo):
         added = re.search(
             r"(\d+) consent purposes, (\d+) consent choices, 1 activity request, "
-            r"(\d+) activity answers\.\n$",
+            r"(\d+) activity answers(?:, [^.]*)?\.\n$",
             demo,
         )
         assert tuple(map(int, added.groups())) == (
@@ -179,4 +183,4 @@ class TestConsentDemo:
 
         call_command("load_demo", stdout=out)
 
-        assert (counts(), out.getvalue().endswith(NOTHING_ADDED)) == (before, True)
+        assert (counts(), bool(NOTHING_ADDED.search(out.getvalue()))) == (before, True)
