@@ -187,6 +187,10 @@ PORTAL_DAILY_JOBS = [
     "consent.jobs.daily",
     "incidents.jobs.daily",
 ]
+# Panels other apps add to a protocol version's page: `panel(request, version) -> str`.
+PORTAL_VERSION_PANELS = [
+    "incidents.panels.version_figures",
+]
 # `load_demo`: after the schools and people, each app's demo, `load(today) -> str`.
 PORTAL_DEMO_LOADERS = [
     "protocols.demo.load",

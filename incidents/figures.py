@@ -73,8 +73,13 @@ def _figures(incidents: QuerySet) -> Figures:
 
 
 def for_school(school: School, *, start: date | None = None, end: date | None = None) -> Figures:
-    """Figures of one school, of incidents that happened from `start` up to `end` (included)."""
-    return _figures(_between(Incident.objects.filter(school=school), start, end))
+    """Figures of one school, of incidents that happened from `start` up to `end` (included).
+
+    Cases routed to the board (possible misconduct by staff, DOMAIN 31-33) are left out: the
+    school's own staff must not learn from a count that such a case exists.
+    """
+    incidents = Incident.objects.filter(school=school, to_board=False)
+    return _figures(_between(incidents, start, end))
 
 
 def for_board(
@@ -91,7 +96,8 @@ def since(version: ProtocolVersion) -> Figures:
     """
     start = version.effective_date or version.adopted_on
     schools = version.protocol.schools_covered().values("pk")
-    incidents = Incident.objects.filter(school__in=schools)
+    # Read beside the protocol by its schools' staff and councils: board cases stay out.
+    incidents = Incident.objects.filter(school__in=schools, to_board=False)
     if start is None:  # not adopted: nothing to count since
         incidents = incidents.none()
     return _figures(_between(incidents, start, None))

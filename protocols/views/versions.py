@@ -23,7 +23,7 @@ from protocols.rendering import download_name, render_body
 from protocols.views import council as views_council
 from protocols.views import procedure as views_procedure
 from protocols.views import record as views_record
-from schools import access
+from schools import access, panels
 from schools.models import Role, School, Stichting
 
 
@@ -114,6 +114,8 @@ def version_detail(request, pk):
     context["addenda"] = version.addenda()
     for panel in (views_procedure, views_council, views_record):
         context.update(panel.version_context(request, version))
+    # What other apps show beside the version (incidents: the figures since it took effect).
+    context["extra_panels"] = panels.render_panels("PORTAL_VERSION_PANELS", request, version)
     context["addendum_schools"] = (
         School.objects.for_user(request.user, roles=access.EDITING_ROLES).filter(
             pk__in=version.protocol.schools_covered()

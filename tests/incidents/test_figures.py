@@ -50,6 +50,14 @@ def test_school_figures_count_per_month(school, categories):
     assert figures.for_school(school).per_month == [(date(2026, 9, 1), 2), (date(2026, 10, 1), 1)]
 
 
+def test_school_figures_leave_out_cases_routed_to_the_board(school, categories):
+    # A count of "seksueel grensoverschrijdend gedrag" would tell the school's staff that
+    # a case about one of them exists (DOMAIN 31-33); the board counts it.
+    _incidents(school, 1, categories["kwetsen"])
+    IncidentFactory(school=school, to_board=True, categories=[categories["kwetsen"]])
+    assert (figures.for_school(school).total, figures.for_board(school.stichting).total) == (1, 2)
+
+
 def test_board_figures_count_every_school_of_the_stichting_and_no_other(school, categories):
     sister = SchoolFactory(stichting=school.stichting)
     _incidents(school, 1, categories["kwetsen"])

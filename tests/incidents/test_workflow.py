@@ -579,3 +579,11 @@ def test_director_of_another_school_of_the_stichting_cannot_handle(incident, sch
     ).user
     with pytest.raises(ValidationError):
         workflow.add_entry(incident, by=other, text="Ik kijk even mee.")
+
+
+def test_a_new_stichting_gets_the_default_categories_at_once():
+    from tests.factories import StichtingFactory
+
+    stichting = StichtingFactory()
+    codes = set(stichting.incident_categories.values_list("code", flat=True))
+    assert codes == {fields["code"] for fields in workflow.DEFAULT_CATEGORIES}
