@@ -23,7 +23,7 @@ $(STAMP_JS): package.json package-lock.json
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 MFA_DEMO_WAIVER=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

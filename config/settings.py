@@ -4,9 +4,11 @@ Defaults are safe for production (DEBUG off, secure cookies); `make run` sets DE
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    # Two-factor login (TOTP app + recovery codes) and login throttling: see "Accounts and
+    # security" in docs/decisions.md.
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "axes",
     "schools",
     "protocols",
     "consent",
@@ -58,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized body by its Content-Length before anything reads it.
+    "schools.middleware.RequestBodyLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,9 +78,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "schools.middleware.TwoFactorMiddleware",
+    "schools.middleware.SessionIdleMiddleware",
+    "schools.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,12 +117,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for a lock instead of failing with "database is locked", and take the write lock
+    # when a transaction begins, so two writers queue rather than deadlock on an upgrade.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "schools.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "schools:home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before the password is
+    # checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,6 +192,87 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # The health check is plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Accounts and security (README "Security"; docs/decisions.md "Accounts and security") ---
+
+# Two-factor login (django-otp, django-two-factor-auth): required for the roles in
+# schools.security.MFA_ROLES and platform admins, offered to everyone else. Tests switch the
+# requirement off in config/test_settings.py and on again in their own tests.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+# `make run` only: the demo accounts (e-mail ending in .demo) may skip enrolment. `check
+# --deploy` reports an error when this is on without DEBUG.
+MFA_DEMO_WAIVER = env_bool("MFA_DEMO_WAIVER", False)
+TWO_FACTOR_PATCH_ADMIN = False
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures an account, and separately
+# an address, waits LOGIN_COOLOFF_MINUTES. The message is the same whether the account exists.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "schools.views.login_locked_out"
+# Addresses are matched case-insensitively at login, so the counter must be too.
+AXES_USERNAME_CALLABLE = "schools.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "schools.security.client_ip"
+# Sign-ins are logged in schools.SignInEvent (who, when, where, outcome): not twice.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind N reverse proxies that each append to X-Forwarded-For, the client's address is the
+# N-th from the right; 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Sessions end after this much inactivity: staff (a Membership or Staff record) and
+# everyone else (parents, pupils). Refreshed at most once a minute.
+SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
+SESSION_IDLE_MINUTES_PARENT = int(os.environ.get("SESSION_IDLE_MINUTES_PARENT", "240"))
+SESSION_COOKIE_AGE = 60 * max(SESSION_IDLE_MINUTES_STAFF, SESSION_IDLE_MINUTES_PARENT)
+
+# Content-Security-Policy (django-csp): our own files only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws its form and menu icons as data: SVGs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+}
+
+# Request bodies: ordinary posts at most 1 MB, uploads at their documented size (plus room
+# for the form around the file), refused by Content-Length before they are read.
+MB = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1 * MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1 * MB
+REQUEST_BODY_LIMIT = 1 * MB
+REQUEST_BODY_LIMITS = {
+    # URL name: the largest body accepted there.
+    "schools:pupil_import": 5 * MB + 256 * 1024,
+    "protocols:protocol_import": 5 * MB + 256 * 1024,
+    "protocols:document_add": 10 * MB + 256 * 1024,
+    "incidents:incident_attachment_add": 10 * MB + 256 * 1024,
+}
 
 LOGGING = {
     "version": 1,

@@ -13,3 +13,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two features that would stand in the way of every other test are off here, and their own
+# tests (tests/schools/test_security.py, tests/browser/test_two_factor.py) switch them on
+# with override_settings: the second factor, which the staff users the tests make (often
+# directors) would otherwise have to set up before reaching any page; and django-axes, which
+# refuses `client.login()` because that passes no request to count failures by.
+MFA_REQUIRED = False
+AXES_ENABLED = False

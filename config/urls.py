@@ -3,9 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from two_factor.views import BackupTokensView, QRGeneratorView, SetupCompleteView, SetupView
 
 from schools.forms import EmailAuthenticationForm
 from schools.views import healthz
+
+two_factor_patterns = [
+    path("instellen/", SetupView.as_view(), name="setup"),
+    path("instellen/qr/", QRGeneratorView.as_view(), name="qr"),
+    path("instellen/klaar/", SetupCompleteView.as_view(), name="setup_complete"),
+    path("herstelcodes/", BackupTokensView.as_view(), name="backup_tokens"),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,6 +25,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Enrolling in two-factor login: django-two-factor-auth's own views, under our templates.
+    path("accounts/tweestaps/", include((two_factor_patterns, "two_factor"))),
     # Visitors choose their language before logging in too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),

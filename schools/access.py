@@ -91,6 +91,23 @@ def staff_filter(user) -> Q:
     return Q(user_id=user.pk) | Q(school__in=school_ids(user, MANAGING_ROLES))
 
 
+def sign_in_event_filter(user, school=None) -> Q:
+    """Condition on SignInEvent: sign-ins of the staff accounts of the schools `user` manages.
+
+    Staff accounts are those with a role at the school itself or a current Staff record there
+    (the board's stichting-wide accounts are not a school's staff). With `school`, only its own.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    managed = school_ids(user, MANAGING_ROLES)
+    if school is not None:
+        managed = managed.filter(pk=school.pk)
+    today = timezone.localdate()
+    return Q(user__in=Membership.objects.filter(school__in=managed).values("user")) | Q(
+        user__in=Staff.objects.filter(_active(today), school__in=managed).values("user")
+    )
+
+
 def council_filter(user) -> Q:
     """Condition on Council: councils `user` sits on, and those of schools they manage."""
     if not user.is_authenticated:

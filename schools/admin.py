@@ -1,6 +1,7 @@
 """Platform admin (staff of the platform only; school staff never get is_staff)."""
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +14,7 @@ from schools.models import (
     Membership,
     Pupil,
     School,
+    SignInEvent,
     Staff,
     Stichting,
     User,
@@ -134,3 +136,43 @@ class CouncilMemberAdmin(SimpleHistoryAdmin):
     list_filter = ["geleding", "council"]
     autocomplete_fields = ["user", "council"]
     list_select_related = ["user", "council"]
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in log (IBP SM.04): read only, so it is evidence."""
+
+    list_display = ["occurred_at", "email", "outcome", "ip_address"]
+    list_filter = ["outcome", "occurred_at"]
+    search_fields = ["email", "ip_address"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [f.name for f in SignInEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """What platform admins changed in /beheer/ (Django logs every admin action)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__email"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

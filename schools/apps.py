@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Schools and people")
+
+    def ready(self):
+        # The sign-in log's receivers and the deploy check register themselves on import.
+        from schools import security  # noqa: F401

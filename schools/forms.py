@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 
 from schools import pupil_import
 
@@ -23,6 +25,43 @@ class EmailAuthenticationForm(AuthenticationForm):
         # E-mail addresses are matched case-insensitively, so don't say otherwise.
         "invalid_login": _("This e-mail address and password do not match an account."),
     }
+
+
+TWO_FACTOR_ERRORS = {
+    **AuthenticationTokenForm.otp_error_messages,
+    "token_required": _("Enter the code."),
+    "invalid_token": _("This code is not right. Check it and try again."),
+    "n_failed_attempts": ngettext_lazy(
+        "Codes are refused for a moment after %(failure_count)d wrong attempt; try again soon.",
+        "Codes are refused for a moment after %(failure_count)d wrong attempts; try again soon.",
+        "failure_count",
+    ),
+    "verification_not_allowed": _("Codes are refused for a moment; try again soon."),
+}
+
+
+class TwoFactorCodeForm(AuthenticationTokenForm):
+    """The second step of signing in: the six digits the authenticator app shows now."""
+
+    otp_error_messages = TWO_FACTOR_ERRORS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].label = _("Code from your authenticator app")
+        self.fields["otp_token"].widget.attrs["inputmode"] = "numeric"
+
+
+class RecoveryCodeForm(BackupTokenForm):
+    """The second step with one of the recovery codes instead; each works once."""
+
+    otp_error_messages = TWO_FACTOR_ERRORS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].label = _("Recovery code")
+        self.fields["otp_token"].widget.attrs.update(
+            {"autofocus": True, "autocomplete": "one-time-code"}
+        )
 
 
 class PupilImportUploadForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -533,3 +534,47 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
+
+
+class SignInEventQuerySet(models.QuerySet):
+    def for_user(self, user, school=None):
+        """Sign-ins of the staff accounts at the schools (or `school`) `user` directs or governs."""
+        from schools import access
+
+        return self.filter(access.sign_in_event_filter(user, school))
+
+
+class SignInEvent(models.Model):
+    """One attempt to sign in: who, when, from which address and how it went (IBP SM.04)."""
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", _("signed in")
+        FAILED = "failed", _("wrong e-mail address or password")
+        LOCKED_OUT = "locked_out", _("refused: too many failed attempts")
+        CODE_SUCCEEDED = "code_succeeded", _("two-factor code accepted")
+        CODE_FAILED = "code_failed", _("two-factor code refused")
+
+    # Kept when the account is deleted: the log outlives it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_in_events",
+        verbose_name=_("user"),
+    )
+    email = models.CharField(_("e-mail address as entered"), max_length=254, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    objects = SignInEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} {self.get_outcome_display()} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,10 @@ urlpatterns = [
     path("scholen/<slug:slug>/", views.school_detail, name="school_detail"),
     path("groepen/<int:pk>/", views.group_detail, name="group_detail"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
+    path("scholen/<slug:slug>/aanmeldingen/", views.signin_history, name="signin_history"),
+    path("accounts/tweestaps/", views.two_factor_profile, name="two_factor_profile"),
+    path("accounts/tweestaps/controle/", views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/tweestaps/uitzetten/", views.two_factor_disable, name="two_factor_disable"),
 ]
 
 # Importing pupils from the pupil administration, and the invitations it sends.
@@ -35,6 +39,8 @@ urlpatterns += [
             template_name="registration/activate_confirm.html",
             success_url=reverse_lazy("schools:activate_complete"),
             post_reset_login=True,
+            # django-axes' backend only counts failures; the account's own backend logs in.
+            post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
         ),
         name="activate",
     ),

@@ -3,20 +3,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from two_factor.utils import default_device
+from two_factor.views import DisableView
 
-from schools import access, waiting
+from schools import access, security, waiting
 from schools.forms import (
     PupilImportConfirmForm,
     PupilImportUploadForm,
+    RecoveryCodeForm,
+    TwoFactorCodeForm,
     pack_upload,
 )
-from schools.models import ClassGroup, Council, Pupil, School, school_year_of
+from schools.models import ClassGroup, Council, Pupil, School, SignInEvent, school_year_of
 from schools.pupil_import import (
     ImportRefused,
     import_pupils,
@@ -236,3 +245,72 @@ def invitation_resend(request, slug, pk):
             % {"email": user.email},
         )
     return redirect("schools:invitation_list", school.slug)
+
+
+def signin_history(request, slug):
+    """Who of the school's staff signed in when and from where, failures included (SM.04)."""
+    school = _managed_school(request, slug)
+    events = SignInEvent.objects.for_user(request.user, school).select_related("user")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "schools/signin_history.html", {"school": school, "page": page})
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else settings.LOGIN_REDIRECT_URL
+
+
+@never_cache
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app, or a recovery code."""
+    user = request.user
+    if user.is_verified():
+        return redirect(_next_url(request))
+    recovery = bool(request.GET.get("herstel") or request.POST.get("herstel"))
+    if recovery:
+        device = next((d for d in devices_for_user(user) if isinstance(d, StaticDevice)), None)
+        form_class = RecoveryCodeForm
+    else:
+        device = default_device(user)
+        form_class = TwoFactorCodeForm
+    form = form_class(user=user, initial_device=device, data=request.POST or None)
+    if form.is_valid():
+        otp_login(request, user.otp_device)
+        security.record_sign_in(request, outcome=SignInEvent.Outcome.CODE_SUCCEEDED, user=user)
+        return redirect(_next_url(request))
+    if form.is_bound:
+        security.record_sign_in(request, outcome=SignInEvent.Outcome.CODE_FAILED, user=user)
+    context = {"form": form, "recovery": recovery, "next": _next_url(request)}
+    return render(request, "registration/two_factor_verify.html", context)
+
+
+def two_factor_profile(request):
+    """Two-factor login for this account: on or off, recovery codes left, enrol or turn off."""
+    user = request.user
+    static = next((d for d in devices_for_user(user) if isinstance(d, StaticDevice)), None)
+    context = {
+        "device": default_device(user),
+        "recovery_codes_left": static.token_set.count() if static else 0,
+        "required": security.mfa_required(user),
+    }
+    return render(request, "two_factor/profile/profile.html", context)
+
+
+def two_factor_disable(request):
+    """Turn two-factor login off: only for whoever it is offered to, not required of."""
+    if security.mfa_required(request.user):
+        raise Http404
+    view = DisableView.as_view(
+        template_name="two_factor/profile/disable.html",
+        success_url=reverse_lazy("schools:two_factor_profile"),
+    )
+    return view(request)
+
+
+def login_locked_out(request, response, credentials):
+    """django-axes' answer to a locked-out login: the same for every address typed."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

@@ -46,6 +46,10 @@ def test_every_portal_view_has_an_outsider_test():
         "protocols:public_version_pdf",
         # The personal reading link: its token is the access check.
         "protocols:reading_link_read",
+        # One's own account: two-factor login.
+        "schools:two_factor_profile",
+        "schools:two_factor_verify",
+        "schools:two_factor_disable",
     }
     tests = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py"))
     missing = []
