@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("incidenten/<int:pk>/taken/", handling.incident_task_add, name="incident_task_add"),
     path(
+        "incidenten/<int:pk>/betrokkenen/",
+        handling.incident_person_add,
+        name="incident_person_add",
+    ),
+    path(
         "incidenten/<int:pk>/taken/<int:task_pk>/klaar/",
         handling.task_complete,
         name="task_complete",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -34,6 +35,7 @@ from incidents.forms.handling import (
     TakedownUpdateForm,
     TaskForm,
 )
+from incidents.forms.report import InvolvementForm
 from incidents.models import DutyCheck, Incident, Measure
 from incidents.views.report import IMAGE_ROUTES
 from protocols.rendering import refuse_network
@@ -197,6 +199,7 @@ def incident_detail(request, pk):
                 "attachments": incident.attachments.select_related("uploaded_by"),
                 "routed_to": incident.routed_to.order_by("last_name", "first_name"),
                 "entry_form": EntryForm(),
+                "person_form": _person_form(request, incident),
                 "task_form": TaskForm(
                     owners=incident.routed_to.filter(is_active=True), initial={"owner": user}
                 ),
@@ -244,6 +247,43 @@ def pupil_incidents(request, pk):
 
 
 # --- actions on a case ------------------------------------------------------------------------
+
+
+def _person_form(request, incident: Incident, data=None) -> InvolvementForm:
+    """Who can be added: the school's pupils and current staff, or a description.
+
+    Only handlers add people (the workflow checks), and they handle the whole school's case
+    whether or not they teach the pupils, so the school's pupils are offered.
+    """
+    today = timezone.localdate()
+    pupils = (
+        incident.school.pupils.enrolled_on(today)
+        .select_related("group")
+        .order_by("group__name", "last_name", "first_name")
+    )
+    staff = (
+        incident.school.staff.filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    return InvolvementForm(data, pupils=pupils, staff=staff, prefix="person")
+
+
+@require_POST
+def incident_person_add(request, pk):
+    """Name someone involved after the report (a public report names nobody, for instance)."""
+    incident = _incident(request, pk)
+    form = _person_form(request, incident, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(incident, "people")
+    try:
+        workflow.add_involvement(incident, by=request.user, person=form.as_person())
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Added to the people involved."))
+    return _back(incident, "people")
 
 
 @require_POST

@@ -466,3 +466,55 @@ def test_actions_refuse_get(client, anti_bullying, incident):
     client.force_login(anti_bullying)
     url = reverse("incidents:incident_close", args=[incident.pk])
     assert client.get(url).status_code == 405
+
+
+def test_incident_person_add_names_someone_after_the_report(client, anti_bullying, incident):
+    from tests.factories import PupilFactory
+
+    pupil = PupilFactory(school=incident.school)  # a pupil the report did not name
+    client.force_login(anti_bullying)
+    response = _post(
+        client,
+        "incident_person_add",
+        incident,
+        data={"person-role": "witness", "person-kind": "pupil", "person-pupil": pupil.pk},
+    )
+    assert (
+        list(incident.involvements.filter(pupil=pupil).values_list("role", flat=True)),
+        _messages(response),
+    ) == (["witness"], [nl("Added to the people involved.")])
+
+
+def test_incident_person_add_refuses_a_pupil_of_another_school(client, anti_bullying, incident):
+    from tests.factories import PupilFactory
+
+    stranger = PupilFactory()
+    client.force_login(anti_bullying)
+    before = incident.involvements.count()
+    _post(
+        client,
+        "incident_person_add",
+        incident,
+        data={"person-role": "witness", "person-kind": "pupil", "person-pupil": stranger.pk},
+    )
+    assert incident.involvements.count() == before
+
+
+def test_incident_person_add_is_refused_for_the_reporter(client, teacher, incident, pupil):
+    client.force_login(teacher)
+    before = incident.involvements.count()
+    response = _post(
+        client,
+        "incident_person_add",
+        incident,
+        data={"person-role": "witness", "person-kind": "pupil", "person-pupil": pupil.pk},
+    )
+    assert (incident.involvements.count(), _messages(response)) == (
+        before,
+        [nl("You do not handle this incident.")],
+    )
+
+
+def test_incident_person_add_is_404_for_outsider(client, outsider, incident):
+    client.force_login(outsider)
+    assert _post(client, "incident_person_add", incident).status_code == 404
