@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,30 @@ AUDIENCE_OF_IMPORT = {
 }
 
 
+def _create_draft(protocol: Protocol, **fields) -> ProtocolVersion:
+    """The protocol's next version, as a draft; refused while it has one.
+
+    The database holds one draft per protocol (a partial unique constraint), so of two saves
+    at the same moment the second gets the same message instead of a second draft.
+    """
+    existing = protocol.versions.filter(status=ProtocolVersion.Status.DRAFT).first()
+    if existing:
+        raise ValidationError(
+            _("Version %(number)s is already a draft of this protocol: continue there.")
+            % {"number": existing.number},
+            code="draft_exists",
+        )
+    last = protocol.versions.aggregate(last=Max("number"))["last"] or 0
+    try:
+        with transaction.atomic():
+            return ProtocolVersion.objects.create(protocol=protocol, number=last + 1, **fields)
+    except IntegrityError:
+        raise ValidationError(
+            _("Someone else just made a draft of this protocol: continue there."),
+            code="draft_exists",
+        ) from None
+
+
 @transaction.atomic
 def save_import(
     *,
@@ -43,22 +67,23 @@ def save_import(
 
     The protocol is created when the stichting (or school) has none with that title yet;
     otherwise the draft becomes its next version. `sections` (heading, audience, body), when
-    given, are the sections as the importing person corrected them.
+    given, are the sections as the importing person corrected them. A protocol that already
+    has a draft gets no second one (ValidationError, code "draft_exists").
     """
     if school and school.stichting_id != stichting.pk:
         raise ValueError(f"School {school.slug} does not belong to {stichting.slug}.")
     title = (title or result.title).strip()
     if not title:
         raise ValueError("The protocol needs a title.")
+    # Lock the stichting first, so two imports of one new title at once make one protocol
+    # (and so one draft) instead of two protocols with the same title.
+    Stichting.objects.select_for_update().filter(pk=stichting.pk).first()
     protocol, _created = Protocol.objects.get_or_create(
         stichting=stichting, school=school, title=title
     )
     # Lock the protocol so two imports at once cannot claim the same version number.
     Protocol.objects.select_for_update().filter(pk=protocol.pk).first()
-    last = protocol.versions.aggregate(last=Max("number"))["last"] or 0
-    version = ProtocolVersion.objects.create(
-        protocol=protocol, number=last + 1, created_by=by, source_name=source_name
-    )
+    version = _create_draft(protocol, created_by=by, source_name=source_name)
     if sections is None:
         sections = [
             {
@@ -93,17 +118,7 @@ def new_draft(version: ProtocolVersion, *, by: User | None) -> ProtocolVersion:
     One draft per protocol at a time, so two people cannot fork the text unknowingly.
     """
     protocol = Protocol.objects.select_for_update().get(pk=version.protocol_id)
-    existing = protocol.versions.filter(status=ProtocolVersion.Status.DRAFT).first()
-    if existing:
-        raise ValidationError(
-            _("Version %(number)s is already a draft of this protocol: continue there.")
-            % {"number": existing.number},
-            code="draft_exists",
-        )
-    last = protocol.versions.aggregate(last=Max("number"))["last"]
-    draft = ProtocolVersion.objects.create(
-        protocol=protocol, number=last + 1, based_on=version, created_by=by
-    )
+    draft = _create_draft(protocol, based_on=version, created_by=by)
     Section.objects.bulk_create(
         Section(
             version=draft,
@@ -129,13 +144,15 @@ def save_sections(
 ) -> None:
     """Replace the board text of a draft, or `school`'s addendum to it, with `sections`.
 
-    Refuses when the draft changed after `loaded_at`, so a second editor never silently
-    overwrites the first. The board text comes first, then each school's addendum.
+    Refuses when the draft changed since the editor loaded it (`loaded_at` is the draft's
+    `updated_at` then, taken from a signed form field, not the client's clock), so a second
+    editor never silently overwrites the first. The board text comes first, then each
+    school's addendum.
     """
     version = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_editable:
         raise ValidationError(_("Only a draft can be edited; make a new draft from it."))
-    if version.updated_at > loaded_at:
+    if version.updated_at != loaded_at:
         raise ValidationError(
             _("Someone else saved this draft after you opened it. Reload to see their changes."),
             code="stale",

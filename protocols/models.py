@@ -1,5 +1,7 @@
 """Protocols and their versions. Status changes go through `protocols/workflow.py` only."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -178,6 +180,11 @@ class ProtocolVersion(models.Model):
             # One adopted version per protocol: adoption supersedes the previous one first.
             models.UniqueConstraint(
                 fields=["protocol"], condition=Q(status="adopted"), name="one_adopted_version"
+            ),
+            # One draft at a time, so two people cannot fork the text unknowingly: also for
+            # two saves at once and for the import.
+            models.UniqueConstraint(
+                fields=["protocol"], condition=Q(status="draft"), name="one_draft_per_protocol"
             ),
         ]
 
@@ -447,6 +454,25 @@ class ProcedureStep(StepFields):
         editable=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
+
+    class RecordedAs(models.TextChoices):
+        SUPERVISORY_MEMBER = "supervisory_member", _("by a member of the RvT")
+        BOARD_WITH_MINUTES = "board_with_minutes", _("by the board, with the RvT's minutes")
+
+    # The RvT's approval is recorded by one of its members or, where the RvT has no accounts,
+    # by the board with the RvT's minutes attached: the record says which.
+    recorded_as = models.CharField(
+        _("recorded as"), max_length=20, choices=RecordedAs.choices, blank=True, editable=False
+    )
+    minutes = models.ForeignKey(
+        "ProposalDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minutes"),
+        editable=False,
+    )
     # WMS art. 32, after consent is withheld: the board tells the council within three months
     # whether it goes to the LCG WMS, and then submits within six weeks of that notice.
     lcg_notified_on = models.DateField(
@@ -552,10 +578,20 @@ class Question(models.Model):
 
 class ReadingLinkQuerySet(models.QuerySet):
     def public(self):
-        """Links that still open their proposal: the token itself is the access check."""
+        """Links that still open their proposal: unexpired, not revoked, and the proposal still
+        in procedure (withdrawn or decided, it is no longer the council's to read). The token
+        itself is the access check."""
         from django.utils import timezone
 
-        return self.filter(expires_at__gt=timezone.now())
+        return self.filter(
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+            version__status=ProtocolVersion.Status.IN_PROCEDURE,
+        )
+
+    def for_token(self, token: str):
+        """The link whose token this is; only the token's hash is stored."""
+        return self.filter(token_hash=ReadingLink.hash(token))
 
 
 class ReadingLink(models.Model):
@@ -567,7 +603,9 @@ class ReadingLink(models.Model):
         related_name="reading_links",
         verbose_name=_("version"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    # sha256 of the token: the token itself is only in the e-mail, so a copy of the database
+    # opens no proposal.
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"))
     created_by = models.ForeignKey(
@@ -578,6 +616,16 @@ class ReadingLink(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+        editable=False,
+    )
 
     objects = ReadingLinkQuerySet.as_manager()
 
@@ -587,6 +635,10 @@ class ReadingLink(models.Model):
 
     def __str__(self):
         return f"{self.name} – {self.version}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Acknowledgement(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from protocols import wms
 from protocols.models import ProcedureStep, ProtocolVersion, Question, ReadingLink, StepBody
 from schools import access
-from schools.models import CouncilMember, Membership, Role, User
+from schools.models import CouncilMember, Membership, Notice, Role, User
 from schools.notices import absolute, send
 from schools.notices import send_all as _send_all
 
@@ -196,14 +196,14 @@ def version_adopted(version: ProtocolVersion) -> int:
     )
 
 
-def reading_link_sent(link: ReadingLink) -> bool:
-    """Mail a personal reading link to the address it was made for."""
+def reading_link_sent(link: ReadingLink, *, token: str) -> bool:
+    """Mail a personal reading link to the address it was made for; `token` is only here."""
     link = ReadingLink.objects.select_related("version__protocol", "created_by").get(pk=link.pk)
     context = {
         **_version_context(link.version),
         "link": link,
         "recipient_name": link.name,
-        "url": absolute(reverse("protocols:reading_link_read", args=[link.token])),
+        "url": absolute(reverse("protocols:reading_link_read", args=[token])),
     }
     return send(
         f"reading-link:{link.pk}",
@@ -215,6 +215,28 @@ def reading_link_sent(link: ReadingLink) -> bool:
 
 
 # --- the daily job ------------------------------------------------------------------------
+
+
+def _remind(
+    kind: str, item: str, users, subject: str, body: str, context: dict, today: date
+) -> int:
+    """Send reminder `kind` about `item` to each user, at most one of a kind per person a day.
+
+    The key carries the item (and its deadline), so a changed deadline is reminded of again,
+    but not on the day someone already had a reminder of this kind: that one waits for the
+    next run.
+    """
+    sent, seen = 0, set()
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        had_one_today = Notice.objects.filter(
+            key__startswith=f"{kind}:", key__endswith=f":{user.pk}", sent_at__date=today
+        ).exists()
+        if not had_one_today:
+            sent += send(f"{kind}:{item}:{user.pk}", user, subject, body, context)
+    return sent
 
 
 def send_daily_reminders(today: date) -> int:
@@ -237,24 +259,28 @@ def _term_reminders(today: date) -> int:
     for step in steps:
         context = {**_version_context(step.version), "step": step}
         if step.due_on >= today:
-            sent += _send_all(
-                f"step-due-soon:{step.pk}:{step.due_on}",
+            sent += _remind(
+                "step-due-soon",
+                f"{step.pk}:{step.due_on}",
                 step_recipients(step, today),
                 "emails/step_due_soon_subject.txt",
                 "emails/step_due_soon.txt",
                 context,
+                today,
             )
         else:
             # The board decides what now (extend, withdraw, the LCG); the body is told too.
             users = _submitter(step.version) + list(
                 board_members(step.version.protocol.stichting_id)
             )
-            sent += _send_all(
-                f"step-expired:{step.pk}:{step.due_on}",
+            sent += _remind(
+                "step-expired",
+                f"{step.pk}:{step.due_on}",
                 users + step_recipients(step, today),
                 "emails/step_expired_subject.txt",
                 "emails/step_expired.txt",
                 context,
+                today,
             )
     return sent
 
@@ -284,8 +310,9 @@ def _wms32_reminders(today: date) -> int:
             deadline, kind = clock["submit_by"], "submit-by"
         else:
             continue
-        sent += _send_all(
-            f"{kind}:{step.pk}:{deadline}",
+        sent += _remind(
+            kind,
+            f"{step.pk}:{deadline}",
             board_members(step.version.protocol.stichting_id),
             "emails/wms32_deadline_subject.txt",
             "emails/wms32_deadline.txt",
@@ -295,6 +322,7 @@ def _wms32_reminders(today: date) -> int:
                 "deadline": deadline,
                 "choose": kind == "choose-by",
             },
+            today,
         )
     return sent
 
@@ -307,11 +335,13 @@ def _evaluation_reminders(today: date) -> int:
         evaluation_date__lte=today + timedelta(days=EVALUATION_REMINDER_DAYS),
     ).select_related("protocol")
     for version in versions:
-        sent += _send_all(
-            f"evaluation:{version.pk}:{version.evaluation_date}",
+        sent += _remind(
+            "evaluation",
+            f"{version.pk}:{version.evaluation_date}",
             responsible(version),
             "emails/evaluation_due_subject.txt",
             "emails/evaluation_due.txt",
             _version_context(version),
+            today,
         )
     return sent

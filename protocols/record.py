@@ -193,11 +193,24 @@ def _log_steps(version: ProtocolVersion) -> list[dict]:
             "date": step.decided_on,
             "meeting_date": step.meeting_date,
             "votes": _votes(step),
-            "note": "\n".join(filter(None, [step.reason, step.remarks])),
+            "note": "\n".join(filter(None, [step.reason, step.remarks, _recorded_as(step)])),
             "recorded_by": step.recorded_by,
         }
         for step in version.steps.all()
     ]
+
+
+def _recorded_as(step: ProcedureStep) -> str:
+    """How the RvT's approval was recorded: by one of its members, or by the board with the
+    RvT's minutes (named, so the reader can find them among the proposal's documents)."""
+    if not step.recorded_as:
+        return ""
+    if step.minutes_id:
+        return _("Recorded %(how)s: %(minutes)s.") % {
+            "how": step.get_recorded_as_display(),
+            "minutes": step.minutes.title,
+        }
+    return _("Recorded %(how)s.") % {"how": step.get_recorded_as_display()}
 
 
 def decision_log(protocol: Protocol) -> list[dict]:
@@ -205,7 +218,9 @@ def decision_log(protocol: Protocol) -> list[dict]:
 
     Plain drafts are left out: nothing has been decided about them yet.
     """
-    steps = ProcedureStep.objects.select_related("council", "recorded_by").prefetch_related("votes")
+    steps = ProcedureStep.objects.select_related(
+        "council", "recorded_by", "minutes"
+    ).prefetch_related("votes")
     versions = (
         protocol.versions.order_by("number")
         .select_related("submitted_by")

@@ -64,6 +64,11 @@ urlpatterns = [
         name="question_answer",
     ),
     path(f"{VERSION}leeslinks/", council.reading_link_create, name="reading_link_create"),
+    path(
+        f"{VERSION}leeslinks/<int:link_pk>/intrekken/",
+        council.reading_link_revoke,
+        name="reading_link_revoke",
+    ),
     # Public by design: a personal, expiring link for someone without an account.
     path("lezen/<slug:token>/", council.reading_link_read, name="reading_link_read"),
     # The record: the decision log and staff confirming they have read a version.

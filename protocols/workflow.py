@@ -7,10 +7,12 @@ required per geleding (A.4) and is checked against the council's quorum and majo
 Only the CvB adopts, and never while a required consent is missing (A.1, A.2, A.14).
 """
 
+import logging
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +21,14 @@ from protocols.models import (
     GeledingVote,
     ProcedureStep,
     ProcedureStepDefinition,
+    ProposalDocument,
     ProtocolVersion,
     StepBody,
     StepKind,
 )
 from schools.models import Council, CouncilMember, Membership, Role, User
+
+logger = logging.getLogger(__name__)
 
 Status = ProtocolVersion.Status
 StepStatus = ProcedureStep.Status
@@ -39,6 +44,12 @@ OUTCOMES = {
     StepKind.ADOPTION: {Outcome.ADOPTED},
 }
 SENDS_BACK = {Outcome.NEGATIVE, Outcome.NOT_APPROVED}
+
+# How far ahead dates may lie: a new term, and a protocol's coming into force after adoption
+# (for instance at the start of the next school year); its evaluation after that.
+MAX_TERM_AHEAD = timedelta(days=366)
+MAX_IN_FORCE_AFTER_ADOPTION = timedelta(days=366)
+MAX_EVALUATION_AFTER_IN_FORCE = timedelta(days=5 * 366)
 
 # Seed 003's chain: the default for a stichting that has not configured its own.
 DEFAULT_CHAIN = [
@@ -57,6 +68,14 @@ DEFAULT_CHAIN = [
     },
     {"name": "Vaststelling CvB", "kind": StepKind.ADOPTION, "body": StepBody.BOARD},
 ]
+
+
+def current_template(stichting) -> list[ProcedureStepDefinition]:
+    """The stichting's procedure steps, or seed 003's chain unsaved: reading writes nothing."""
+    return list(stichting.procedure_steps.all()) or [
+        ProcedureStepDefinition(stichting=stichting, position=position, **step)
+        for position, step in enumerate(DEFAULT_CHAIN, start=1)
+    ]
 
 
 def procedure_template(stichting) -> list[ProcedureStepDefinition]:
@@ -202,17 +221,38 @@ def _geleding_granted(
     return votes_for > votes_against
 
 
-def _check_votes(step: ProcedureStep, votes: list[dict]) -> list[GeledingVote]:
+def council_sizes(council: Council | None, today: date) -> dict[str, int]:
+    """The council's current members per section (geleding), as the portal knows them."""
+    if council is None:
+        return {}
+    current = council.members.exclude(end_date__lte=today)
+    return dict(current.values_list("geleding").annotate(n=Count("pk")).order_by())
+
+
+def _check_votes(step: ProcedureStep, votes: list[dict], today: date) -> list[GeledingVote]:
+    """The votes per section, checked against the council's actual members (not a typed size)."""
     by_geleding = {vote["geleding"]: vote for vote in votes}
     if set(by_geleding) != set(step.geledingen):
         raise ValidationError(_("Record the vote of every section whose consent is required."))
+    sizes = council_sizes(step.council, today)
+    labels = dict(CouncilMember.Geleding.choices)
     rows = []
     for geleding in step.geledingen:
         vote = by_geleding[geleding]
-        numbers = [
-            vote[k] for k in ("members", "present", "votes_for", "votes_against", "abstentions")
-        ]
-        members, present, votes_for, votes_against, abstentions = numbers
+        members = sizes.get(geleding, 0)
+        label = labels.get(geleding, geleding)
+        if not members:
+            raise ValidationError(
+                _("The section %(section)s of the council has no members: add them first.")
+                % {"section": label}
+            )
+        if vote.get("members") is not None and vote["members"] != members:
+            raise ValidationError(
+                _("The section %(section)s has %(members)s members, not %(typed)s.")
+                % {"section": label, "members": members, "typed": vote["members"]}
+            )
+        numbers = [vote[k] for k in ("present", "votes_for", "votes_against", "abstentions")]
+        present, votes_for, votes_against, abstentions = numbers
         if min(numbers) < 0 or present > members:
             raise ValidationError(_("More members present than the section has."))
         if votes_for + votes_against + abstentions != present:
@@ -234,6 +274,23 @@ def _check_votes(step: ProcedureStep, votes: list[dict]) -> list[GeledingVote]:
     return rows
 
 
+def submitted_on(version: ProtocolVersion) -> date | None:
+    """The day the proposal was submitted, in the portal's time zone."""
+    return timezone.localdate(version.submitted_at) if version.submitted_at else None
+
+
+def _check_decision_date(version: ProtocolVersion, day: date, today: date) -> None:
+    """A decision or meeting lies between the proposal's submission and today."""
+    if day > today:
+        raise ValidationError(_("A decision cannot be dated in the future."))
+    start = submitted_on(version)
+    if start and day < start:
+        raise ValidationError(
+            _("A decision cannot be dated before the proposal was submitted (%(date)s).")
+            % {"date": start.strftime("%d-%m-%Y")}
+        )
+
+
 @transaction.atomic
 def record_decision(
     step: ProcedureStep,
@@ -244,10 +301,13 @@ def record_decision(
     votes: list[dict] | None = None,
     meeting_date: date | None = None,
     remarks: str = "",
+    minutes: ProposalDocument | None = None,
 ) -> ProcedureStep:
     """Record the outcome of an open step and move the procedure on.
 
-    For consent the outcome follows from the votes per section. Side effects: the next step
+    For consent the outcome follows from the votes per section. The RvT's approval is
+    recorded by the board with the RvT's `minutes` (a document of the proposal), since the
+    RvT has no accounts in the portal; the step says so. Side effects: the next step
     opens; a negative outcome sends the version back with a new draft made from it; withheld
     consent leaves the step waiting for the board's WMS art. 32 choice. After commit, the
     submitter and the council are told.
@@ -258,11 +318,24 @@ def record_decision(
     if not may_record(by, step):
         raise ValidationError(_("You may not record the outcome of this step."))
     today = timezone.localdate()
-    if decided_on > today:
-        raise ValidationError(_("A decision cannot be dated in the future."))
+    _check_decision_date(step.version, decided_on, today)
+    if meeting_date is not None:
+        _check_decision_date(step.version, meeting_date, today)
+    recorded_as = ""
+    if step.body == StepBody.SUPERVISORY:
+        if minutes is None or minutes.version_id != step.version_id:
+            raise ValidationError(
+                _(
+                    "Attach the RvT's minutes to the proposal and choose them: the board "
+                    "records the RvT's approval with its minutes."
+                )
+            )
+        recorded_as = ProcedureStep.RecordedAs.BOARD_WITH_MINUTES
+    else:
+        minutes = None
     rows = []
     if step.kind == StepKind.CONSENT and step.geledingen:
-        rows = _check_votes(step, votes or [])
+        rows = _check_votes(step, votes or [], today)
         outcome = Outcome.GRANTED if all(r.granted for r in rows) else Outcome.WITHHELD
     if outcome not in OUTCOMES[step.kind]:
         raise ValidationError(_("This outcome does not fit this step."))
@@ -277,6 +350,8 @@ def record_decision(
         remarks=remarks.strip(),
         recorded_by=by,
         recorded_at=timezone.now(),
+        recorded_as=recorded_as,
+        minutes=minutes,
     )
     if not updated:
         raise ValidationError(
@@ -349,6 +424,8 @@ def extend_term(step: ProcedureStep, *, by: User, due_on: date) -> None:
         raise ValidationError(_("You may not change this procedure."))
     if due_on <= timezone.localdate():
         raise ValidationError(_("A new term must end in the future."))
+    if due_on > timezone.localdate() + MAX_TERM_AHEAD:
+        raise ValidationError(_("A new term can end at most a year from now."))
     step.due_on = due_on
     step.save(update_fields=["due_on"])
 
@@ -404,6 +481,12 @@ def record_lcg(
     clock = consent_clock(step, timezone.localdate())
     if clock["lapsed"]:
         raise ValidationError(_("The WMS terms have passed: the proposal has lapsed."))
+    today = timezone.localdate()
+    for day in (notified_on, submitted_on):
+        if day and not (step.decided_on <= day <= today):
+            raise ValidationError(
+                _("Dates of the way to the LCG WMS lie between the refusal and today.")
+            )
     if notified_on:
         step.lcg_notified_on = notified_on
     if submitted_on:
@@ -459,8 +542,7 @@ def adopt(
     # WMS: the board may deviate from advice only with written reasons.
     if any(s.outcome == Outcome.CONDITIONAL for s in advice) and not reason.strip():
         raise ValidationError(_("Give the reasons for deviating from the advice."))
-    if decided_on > timezone.localdate():
-        raise ValidationError(_("A decision cannot be dated in the future."))
+    _check_decision_date(version, decided_on, timezone.localdate())
     # WMS: consent comes before the decision (DOMAIN A.2, A.14), also on paper.
     earlier = [
         s.decided_on
@@ -471,9 +553,13 @@ def adopt(
         raise ValidationError(_("The adoption cannot be dated before the earlier decisions."))
     if effective_date < decided_on:
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
+    if effective_date > decided_on + MAX_IN_FORCE_AFTER_ADOPTION:
+        raise ValidationError(_("A protocol comes into force at most a year after its adoption."))
     evaluation_date = evaluation_date or wms.evaluation_date(effective_date)
     if evaluation_date <= effective_date:
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
+    if evaluation_date > effective_date + MAX_EVALUATION_AFTER_IN_FORCE:
+        raise ValidationError(_("Evaluate a protocol within five years of it coming into force."))
     updated = ProcedureStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
         status=StepStatus.DECIDED,
         outcome=Outcome.ADOPTED,
@@ -490,11 +576,14 @@ def adopt(
         effective_date=effective_date,
         evaluation_date=evaluation_date,
     )
-    transaction.on_commit(lambda: _store_pdfs(version.pk))
+    # Each piece of work after the adoption is its own robust callback: one that fails (a
+    # PDF that does not render, a mail server that is down) is logged and skips none of the
+    # others, and the daily job stores whatever PDF is still missing.
+    transaction.on_commit(lambda: store_pdfs(version.pk), robust=True)
     transaction.on_commit(lambda: notices.version_adopted(version), robust=True)
     if not version.is_editorial:
         # Staff confirm reading a substantive change; an editorial one asks nothing new.
-        transaction.on_commit(lambda: _request_acknowledgements(version))
+        transaction.on_commit(lambda: _request_acknowledgements(version), robust=True)
     return version
 
 
@@ -512,11 +601,31 @@ def _request_acknowledgements(version: ProtocolVersion) -> None:
     acknowledgements.request(version)
 
 
-def _store_pdfs(version_pk: int) -> None:
-    """Render the adopted PDF once per school it applies to, after the adoption is committed."""
+def store_pdfs(version_pk: int) -> int:
+    """Store the final version's PDF once per school it applies to; returns how many were new.
+
+    Idempotent: PDFs already stored are left alone. A school whose PDF fails is logged and
+    skips none of the others; the daily job tries it again.
+    """
     version = ProtocolVersion.objects.select_related("protocol").get(pk=version_pk)
+    done = set(version.pdfs.values_list("school", flat=True))
+    stored = 0
     for school in version.protocol.schools_covered():
-        pdf.stored_pdf(version, school=school)
+        if school.pk in done:
+            continue
+        try:
+            pdf.stored_pdf(version, school=school)
+        except Exception:
+            logger.exception("Storing the PDF of version %s for %s failed", version.pk, school)
+        else:
+            stored += 1
+    return stored
+
+
+def store_missing_pdfs() -> int:
+    """Store the PDFs that adopted (current) versions still miss; returns how many."""
+    adopted = ProtocolVersion.objects.filter(status=Status.ADOPTED)
+    return sum(store_pdfs(pk) for pk in adopted.values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from protocols import workflow
-from protocols.models import ProcedureStep, ProtocolVersion, StepBody, StepKind
+from protocols.models import (
+    ProcedureStep,
+    ProposalDocument,
+    ProtocolVersion,
+    StepBody,
+    StepKind,
+)
 from schools.models import CouncilMember
 
 DATE_FORMAT = "%d-%m-%Y"
@@ -75,22 +81,42 @@ class RecordForm(forms.Form):
         help_text=_("For instance the conditions of a conditional advice."),
     )
 
+    minutes = forms.ModelChoiceField(
+        label=_("The RvT's minutes"),
+        queryset=ProposalDocument.objects.none(),
+        help_text=_(
+            "The RvT has no accounts in the portal: the board records its approval with its "
+            "minutes. Add them to the proposal's documents first."
+        ),
+    )
+
     def __init__(self, *args, step: ProcedureStep, **kwargs):
         super().__init__(*args, **kwargs)
         if step.kind == StepKind.CONSENT and step.geledingen:
             del self.fields["outcome"]
         else:
             self.fields["outcome"].choices = [("", "---------")] + outcome_choices(step.kind)
+        if step.body == StepBody.SUPERVISORY:
+            self.fields["minutes"].queryset = step.version.documents.all()
+        else:
+            del self.fields["minutes"]
 
 
 class VoteForm(forms.Form):
     """The vote of one section (geleding); one form per section, prefixed with its name."""
 
-    members = forms.IntegerField(label=_("Members of the section"), min_value=0)
-    present = forms.IntegerField(label=_("Members present"), min_value=0)
-    votes_for = forms.IntegerField(label=_("For"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Against"), min_value=0)
-    abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
+    # The section's size comes from the council's members in the portal; a different number
+    # typed here is refused by the workflow, which counts them itself.
+    members = forms.IntegerField(
+        label=_("Members of the section"),
+        min_value=0,
+        max_value=999,
+        help_text=_("As the portal knows the council's members."),
+    )
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=999)
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=999)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=999)
+    abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=999, initial=0)
 
     def __init__(self, *args, geleding: str, label: str, **kwargs):
         super().__init__(*args, prefix=geleding, **kwargs)

@@ -126,12 +126,25 @@ class ImportReviewForm(forms.Form):
 
 
 class VersionEditForm(forms.Form):
-    """When the editor loaded the draft: the full timestamp, not a localised one."""
+    """When the editor loaded the draft: its `updated_at` then, signed by the server.
+
+    Signed (and salted with the version), so a client cannot claim to have loaded the draft
+    later than it did and save over someone else's changes.
+    """
 
     loaded_at = forms.CharField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, version, **kwargs):
+        self.salt = f"protocols.version_edit:{version.pk}"
+        kwargs.setdefault(
+            "initial", {"loaded_at": signing.dumps(version.updated_at.isoformat(), salt=self.salt)}
+        )
+        super().__init__(*args, **kwargs)
+
     def clean_loaded_at(self):
         try:
-            return datetime.fromisoformat(self.cleaned_data["loaded_at"])
-        except ValueError:
+            return datetime.fromisoformat(
+                signing.loads(self.cleaned_data["loaded_at"], salt=self.salt)
+            )
+        except (signing.BadSignature, TypeError, ValueError):
             raise forms.ValidationError(_("Reload the page and try again.")) from None

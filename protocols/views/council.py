@@ -148,9 +148,10 @@ def reading_link_create(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give a name, an e-mail address and a number of days (1–90)."))
         return _to_questions(version)
+    token = secrets.token_urlsafe(32)
     link = ReadingLink(
         version=version,
-        token=secrets.token_urlsafe(32),
+        token_hash=ReadingLink.hash(token),
         name=form.cleaned_data["name"].strip(),
         email=form.cleaned_data["email"],
         created_by=request.user,
@@ -158,10 +159,24 @@ def reading_link_create(request, pk):
     )
     link.full_clean()
     link.save()
-    transaction.on_commit(lambda: notices.reading_link_sent(link), robust=True)
+    # The token itself goes only into the e-mail; the database keeps its hash.
+    transaction.on_commit(lambda: notices.reading_link_sent(link, token=token), robust=True)
     messages.success(
         request, _("A reading link has been sent to %(email)s.") % {"email": link.email}
     )
+    return _to_questions(version)
+
+
+@require_POST
+def reading_link_revoke(request, pk, link_pk):
+    """Close a reading link before it expires (sent to the wrong address, or no longer needed)."""
+    version = get_object_or_404(ProtocolVersion.objects.for_user(request.user, edit=True), pk=pk)
+    updated = version.reading_links.filter(pk=link_pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=request.user
+    )
+    if not updated:
+        get_object_or_404(version.reading_links, pk=link_pk)
+    messages.success(request, _("The reading link has been revoked."))
     return _to_questions(version)
 
 
@@ -169,9 +184,11 @@ def reading_link_create(request, pk):
 @never_cache
 def reading_link_read(request, token):
     """A proposal and its changes since the last adopted version, for a link's holder."""
-    # The token is the access check: whoever holds an unexpired one reads this version, and
-    # this page links to nothing else of the portal.
-    link = get_object_or_404(ReadingLink.objects.public().select_related("version"), token=token)
+    # The token is the access check: whoever holds a live one reads this version, and this
+    # page links to nothing else of the portal.
+    link = get_object_or_404(
+        ReadingLink.objects.public().for_token(token).select_related("version")
+    )
     version = link.version
     school = version.protocol.school
     sections = list(version.sections.filter(school__isnull=True))

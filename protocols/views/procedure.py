@@ -10,7 +10,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -165,10 +164,7 @@ def _vote_forms(request, step) -> list[VoteForm]:
     """One vote form per section whose consent is required, prefilled with its size."""
     if step.kind != StepKind.CONSENT or not step.geledingen:
         return []
-    sizes = {}
-    if step.council_id:
-        current = step.council.members.exclude(end_date__lte=timezone.localdate())
-        sizes = dict(current.values_list("geleding").annotate(n=Count("pk")))
+    sizes = workflow.council_sizes(step.council, timezone.localdate())
     return [
         VoteForm(
             request.POST or None,
@@ -335,7 +331,7 @@ def procedure_settings(request, slug):
     stichting = get_object_or_404(
         Stichting.objects.for_user(request.user, roles=[Role.BOARD]), slug=slug
     )
-    current = workflow.procedure_template(stichting)
+    current = workflow.current_template(stichting)
     formset = StepDefinitionFormSet(
         request.POST or None,
         initial=[

@@ -226,16 +226,20 @@ def _import_save(request):
                 for step, outcome, day, text in review.cleaned_data["procedure"]
             ],
         )
-        version = drafts.save_import(
-            result=result,
-            sections=formset.sections(),
-            stichting=stichting,
-            school=school,
-            by=request.user,
-            source_name=review.cleaned_data["source_name"],
-        )
-        messages.success(request, _("The protocol has been saved as a draft."))
-        return redirect(version)
+        try:
+            version = drafts.save_import(
+                result=result,
+                sections=formset.sections(),
+                stichting=stichting,
+                school=school,
+                by=request.user,
+                source_name=review.cleaned_data["source_name"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The protocol has been saved as a draft."))
+            return redirect(version)
     return _import_review(
         request,
         review=review,
@@ -267,9 +271,7 @@ def version_edit(request, pk, slug=None):
         return redirect(version)
     scope = school.pk if school else None
     sections = [s for s in version.sections.all() if s.school_id == scope]
-    edit = VersionEditForm(
-        request.POST or None, initial={"loaded_at": version.updated_at.isoformat()}
-    )
+    edit = VersionEditForm(request.POST or None, version=version)
     formset = SectionFormSet(
         request.POST or None,
         initial=[
@@ -292,6 +294,9 @@ def version_edit(request, pk, slug=None):
         else:
             messages.success(request, _("The draft has been saved."))
             return redirect(version)
+    if edit.errors:
+        # The hidden field has no place to show its error: say it above the form.
+        messages.error(request, edit.errors["loaded_at"][0])
     context = {"version": version, "school": school, "edit": edit, "formset": formset}
     return render(request, "protocols/version_form.html", context)
 

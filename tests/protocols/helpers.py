@@ -64,3 +64,14 @@ def zip_bomb_docx(unpacked_mb: int = 500) -> bytes:
             for _ in range(unpacked_mb):
                 part.write(chunk)
     return buffer.getvalue()
+
+
+def backdate_submission(version, days=400):
+    """Pretend the proposal was submitted `days` ago, so decisions can be dated in between."""
+    from datetime import timedelta
+
+    from protocols.models import ProtocolVersion
+
+    submitted_at = timezone.now() - timedelta(days=days)
+    ProtocolVersion.objects.filter(pk=version.pk).update(submitted_at=submitted_at)
+    version.submitted_at = submitted_at

@@ -39,8 +39,18 @@ def test_import_protocol_twice_makes_version_two():
     StichtingFactory(slug="klasse")
     seed = str(SEEDS / "003_092d0334a5f458af.txt")
     run("import_protocol", seed, "--organisation", "klasse")
+    ProtocolVersion.objects.update(status=ProtocolVersion.Status.ADOPTED)
     run("import_protocol", seed, "--organisation", "klasse")
     assert sorted(ProtocolVersion.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_import_protocol_while_it_has_a_draft_is_refused():
+    StichtingFactory(slug="klasse")
+    seed = str(SEEDS / "003_092d0334a5f458af.txt")
+    run("import_protocol", seed, "--organisation", "klasse")
+    with pytest.raises(CommandError, match="al een concept van dit protocol"):
+        run("import_protocol", seed, "--organisation", "klasse")
+    assert ProtocolVersion.objects.count() == 1
 
 
 def test_import_protocol_for_a_school_of_another_organisation_fails():

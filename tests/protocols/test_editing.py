@@ -5,6 +5,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
+from protocols.forms.versions import VersionEditForm
 from protocols.models import ProtocolVersion
 from schools.models import Role
 from tests.factories import (
@@ -37,6 +38,11 @@ def formset_data(sections, prefix="form"):
         if delete:
             data[f"{prefix}-{i}-DELETE"] = "on"
     return data
+
+
+def loaded_token(version) -> str:
+    """The signed moment the editor loaded `version`, as the edit page puts it in its form."""
+    return VersionEditForm(version=version).initial["loaded_at"]
 
 
 def upload(client, name, content, target):
@@ -156,7 +162,7 @@ def draft(school):
 
 
 def edit(client, version, sections):
-    data = {"loaded_at": version.updated_at.isoformat(), **formset_data(sections)}
+    data = {"loaded_at": loaded_token(version), **formset_data(sections)}
     return client.post(reverse("protocols:version_edit", args=[version.pk]), data)
 
 
@@ -181,7 +187,7 @@ def test_version_edit_after_someone_elses_save_keeps_your_text_and_saves_nothing
     client, director, draft
 ):
     client.force_login(director)
-    loaded = draft.updated_at.isoformat()
+    loaded = loaded_token(draft)
     draft.save()  # another editor saves in the meantime
     data = {"loaded_at": loaded, **formset_data([("Inleiding", "Mijn tekst.", 1, False)])}
     html = client.post(reverse("protocols:version_edit", args=[draft.pk]), data).content.decode()
@@ -347,7 +353,7 @@ def test_section_preview_needs_login(client):
 def test_director_adds_an_addendum_shown_after_the_board_text(client, director, draft, school):
     client.force_login(director)
     data = {
-        "loaded_at": draft.updated_at.isoformat(),
+        "loaded_at": loaded_token(draft),
         **formset_data([("Onze school", "Wij fotograferen alleen op het plein.", 1, False)]),
     }
     client.post(reverse("protocols:version_addendum_edit", args=[draft.pk, school.slug]), data)

@@ -17,7 +17,13 @@ from tests.factories import (
     ProtocolVersionFactory,
     SectionFactory,
 )
-from tests.protocols.helpers import advance_to_consent, submit, today, votes_of_three
+from tests.protocols.helpers import (
+    advance_to_consent,
+    backdate_submission,
+    submit,
+    today,
+    votes_of_three,
+)
 
 pytestmark = pytest.mark.django_db
 Status = ProtocolVersion.Status
@@ -295,6 +301,7 @@ def test_withdraw_ends_the_procedure(draft, director, gmr_of_six):
 
 def withheld(draft, director, gmr_member, on):
     consent = advance_to_consent(draft, director)
+    backdate_submission(draft)
     workflow.record_decision(
         consent, by=gmr_member, decided_on=on, votes=votes_of_three(staff=(3, 0, 3, 0))
     )
@@ -450,6 +457,7 @@ def test_adoption_cannot_be_dated_before_the_consent(
     draft, director, gmr_of_six, gmr_member, board_member
 ):
     advance_to_adoption(draft, director, gmr_member)
+    backdate_submission(draft)
     with pytest.raises(ValidationError, match="eerdere besluiten"):
         workflow.adopt(
             draft,

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from protocols import workflow
-from protocols.models import GeledingVote, ProcedureStep, StepKind
+from protocols import drafts, workflow
+from protocols.importer import ImportResult
+from protocols.models import GeledingVote, ProcedureStep, ProtocolVersion, StepKind
 from schools.models import Council
 from tests.factories import (
     CouncilFactory,
@@ -72,3 +73,56 @@ def test_two_members_recording_at_once_give_one_decision_and_a_message(school, d
         ProcedureStep.objects.get(pk=consent.pk).outcome,
         GeledingVote.objects.filter(step=consent).count(),
     ) == ("granted", 1)
+
+
+def test_two_new_drafts_at_once_give_one_draft_and_a_message(school, director):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    adopted = ProtocolVersionFactory(protocol=protocol, status=ProtocolVersion.Status.ADOPTED)
+    SectionFactory(version=adopted)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def make_draft():
+        try:
+            barrier.wait()
+            drafts.new_draft(adopted, by=director)
+            results.append("made")
+        except ValidationError as error:
+            results.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=make_draft) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["draft_exists", "made"]
+    assert protocol.versions.filter(status=ProtocolVersion.Status.DRAFT).count() == 1
+
+
+def test_two_imports_at_once_give_one_draft_and_a_message(school, director):
+    result = ImportResult(title="Pesten", sections=[], procedure=[])
+    sections = [{"heading": "Inleiding", "audience": "", "body": "Tekst."}]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def save():
+        try:
+            barrier.wait()
+            drafts.save_import(
+                result=result, stichting=school.stichting, school=school, sections=sections
+            )
+            results.append("made")
+        except ValidationError as error:
+            results.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["draft_exists", "made"]
+    assert ProtocolVersion.objects.filter(status=ProtocolVersion.Status.DRAFT).count() == 1

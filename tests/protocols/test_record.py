@@ -23,7 +23,7 @@ from tests.factories import (
     SectionFactory,
     StichtingFactory,
 )
-from tests.protocols.helpers import today
+from tests.protocols.helpers import backdate_submission, today
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 Outcome = ProcedureStep.Outcome
@@ -78,6 +78,7 @@ def through_portal(school, director, board_member, gmr, *, advised, consented, a
     first = workflow.submit(
         version, by=director, change_summary="Nieuw protocol.", legal_basis="consent"
     )
+    backdate_submission(version)
     workflow.record_decision(first, by=director, decided_on=advised, outcome=Outcome.POSITIVE)
     consent = version.steps.get(kind=StepKind.CONSENT)
     workflow.record_decision(

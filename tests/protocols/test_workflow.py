@@ -29,8 +29,9 @@ def test_register_adoption_adopts_a_draft_with_its_dates():
 
 def test_register_adoption_supersedes_the_previous_adopted_version():
     protocol = ProtocolFactory()
-    old, new = ProtocolVersionFactory(protocol=protocol), ProtocolVersionFactory(protocol=protocol)
+    old = ProtocolVersionFactory(protocol=protocol)
     workflow.register_adoption(old, change_summary="Eerste versie.", **DATES)
+    new = ProtocolVersionFactory(protocol=protocol)
     workflow.register_adoption(new, change_summary="Tweede versie.", **DATES)
     old.refresh_from_db()
     new.refresh_from_db()

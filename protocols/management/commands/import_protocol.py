@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from protocols import drafts, importer
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             version = drafts.save_import(
                 result=result, stichting=stichting, school=owner, title=title, source_name=path.name
             )
+        except ValidationError as error:
+            raise CommandError(f"{path}: {error.messages[0]}") from None
         except (OSError, ValueError) as error:
             raise CommandError(f"{path}: {error}") from None
         self.stdout.write(

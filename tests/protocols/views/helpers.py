@@ -57,13 +57,16 @@ def section(version, heading):
     return version.sections.get(heading=heading)
 
 
-def make_link(version, by, **kwargs):
+def make_link(version, by, token="t0k3n-abc", **kwargs):
+    """A reading link whose token (only its hash is stored) is kept on the object for the test."""
     values = {
         "version": version,
-        "token": "t0k3n-abc",
+        "token_hash": ReadingLink.hash(token),
         "name": "Mr. A. Adviseur",
         "email": "adviseur@example.org",
         "created_by": by,
         "expires_at": timezone.now() + timedelta(days=14),
     }
-    return ReadingLink.objects.create(**(values | kwargs))
+    link = ReadingLink.objects.create(**(values | kwargs))
+    link.token = token
+    return link

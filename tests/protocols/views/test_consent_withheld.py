@@ -4,7 +4,7 @@ import pytest
 
 from protocols import wms, workflow
 from protocols.models import ProcedureStep, StepKind
-from tests.protocols.helpers import today, votes_of_three
+from tests.protocols.helpers import backdate_submission, today, votes_of_three
 from tests.protocols.views.helpers import dmy, messages_of, open_council_step, step_of, text, url
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +12,7 @@ StepStatus = ProcedureStep.Status
 
 
 def withhold(version, director, gmr_parent, on):
+    backdate_submission(version)
     consent = open_council_step(version, director)
     votes = votes_of_three()
     votes[1].update(votes_for=0, votes_against=3)
