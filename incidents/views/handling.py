@@ -37,10 +37,11 @@ from incidents.forms.handling import (
 )
 from incidents.forms.report import InvolvementForm
 from incidents.models import DutyCheck, Incident, Measure
+from incidents.views.figures import SCHOOL_FIGURE_ROLES
 from incidents.views.report import IMAGE_ROUTES
 from protocols.rendering import refuse_network
 from schools import access as school_access
-from schools.models import School
+from schools.models import Role, School, Stichting
 
 PAGE_SIZE = 25
 
@@ -109,6 +110,13 @@ def incident_list(request):
             "school": school,
             "statuses": Incident.Status.choices,
             "report_schools": _report_schools(request),
+            # Where this user may read the figures: their schools, and the board's total.
+            "figure_schools": list(
+                School.objects.for_user(request.user, roles=SCHOOL_FIGURE_ROLES).order_by("name")
+            ),
+            "figure_stichtingen": list(
+                Stichting.objects.for_user(request.user, roles=[Role.BOARD]).order_by("name")
+            ),
         },
     )
 

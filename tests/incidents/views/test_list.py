@@ -59,7 +59,8 @@ def test_incident_list_query_count_is_constant(
         report("kwetsen")
     client.force_login(director)
     client.get(reverse("incidents:incident_list"))  # warm up the session
-    with django_assert_num_queries(12):
+    # ... and the schools and stichtingen whose figures the user may read (two).
+    with django_assert_num_queries(14):
         client.get(reverse("incidents:incident_list"))
 
 
@@ -160,3 +161,17 @@ def test_nav_shows_incidents_to_staff(client, teacher):
     client.force_login(teacher)
     content = client.get(reverse("schools:home")).content.decode()
     assert reverse("incidents:incident_list") in content and nl("Incidents") in content
+
+
+def test_incident_list_links_the_figures_a_user_may_read(client, board_member, director, school):
+    client.force_login(board_member)
+    board_page = client.get(reverse("incidents:incident_list")).content.decode()
+    client.force_login(director)
+    director_page = client.get(reverse("incidents:incident_list")).content.decode()
+    board_url = reverse("incidents:board_figures", args=[school.stichting.slug])
+    school_url = reverse("incidents:school_figures", args=[school.slug])
+    assert (board_url in board_page, board_url in director_page, school_url in director_page) == (
+        True,
+        False,
+        True,
+    )
