@@ -39,6 +39,22 @@ def shoot(browser, name, email, path, viewport=(1280, 800)):
     context.close()
 
 
+def follow(browser, name, email, links, viewport=(1280, 800)):
+    """Log in, click through `links` (by their Dutch names) and take the page reached."""
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": viewport[0], "height": viewport[1]}
+    )
+    page = context.new_page()
+    login(page, email)
+    for link in links:
+        if page.get_by_role("button", name="Menu tonen").is_visible():
+            page.get_by_role("button", name="Menu tonen").click()
+        page.get_by_role("link", name=link).first.click()
+        page.wait_for_load_state()
+    page.screenshot(path=OUT / f"{name}.png", full_page=False)
+    context.close()
+
+
 def main():
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
@@ -63,6 +79,41 @@ def main():
         page.screenshot(path=OUT / "procedure-gmr.png")
         context.close()
         shoot(browser, "protocol-list", "directeur@klasse.demo", "/protocollen/")
+        follow(
+            browser,
+            "consent-parent-phone",
+            "ouder@klasse.demo",
+            ["Toestemming voor Thijs"],
+            viewport=(390, 844),
+        )
+        follow(
+            browser,
+            "consent-group-teacher-phone",
+            "leerkracht@klasse.demo",
+            ["Wie in beeld mag"],
+            viewport=(390, 844),
+        )
+        follow(
+            browser,
+            "consent-coverage",
+            "directeur@klasse.demo",
+            ["Mijn school", "Dekking toestemming"],
+            viewport=(1280, 1000),
+        )
+        follow(
+            browser,
+            "incident-report-phone",
+            "leerkracht@klasse.demo",
+            ["Incidenten", "Incident melden"],
+            viewport=(390, 844),
+        )
+        follow(
+            browser,
+            "incident-figures-board",
+            "bestuurder@klasse.demo",
+            ["Incidenten", "alle scholen van Stichting Klasse"],
+            viewport=(1280, 1000),
+        )
         browser.close()
 
 
