@@ -312,9 +312,14 @@ class StoredPdf(models.Model):
         return self.file.name
 
 
-def has_adopted_protocol() -> Exists:
-    """Condition on School: an adopted protocol applies to it (its own or a board-wide one)."""
-    adopted = ProtocolVersion.objects.filter(status=ProtocolVersion.Status.ADOPTED)
+def has_adopted_protocol(**version_filter) -> Exists:
+    """Condition on School: an adopted protocol applies to it (its own or a board-wide one).
+
+    `version_filter` narrows the adopted versions, e.g. `evaluation_date__lt=today`.
+    """
+    adopted = ProtocolVersion.objects.filter(
+        status=ProtocolVersion.Status.ADOPTED, **version_filter
+    )
     board_wide = adopted.filter(
         protocol__school__isnull=True, protocol__stichting=OuterRef("stichting")
     )

@@ -4,8 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +29,9 @@ from protocols.views import record as views_record
 from schools import access, panels
 from schools.models import Role, School, Stichting
 
+# The public index lists schools a page at a time: a platform can hold thousands.
+PUBLIC_PAGE_SIZE = 50
+
 
 def _school_view(version: ProtocolVersion, school: School | None) -> dict:
     """What a reader sees of `version`: board text, then the school's addendum."""
@@ -41,9 +47,27 @@ def _school_view(version: ProtocolVersion, school: School | None) -> dict:
 
 @login_not_required
 def public_index(request):
-    """The schools that have an adopted protocol, so a parent can find their own."""
-    schools = School.objects.public().filter(has_adopted_protocol()).select_related("stichting")
-    return render(request, "protocols/public_index.html", {"schools": schools})
+    """The schools that have an adopted protocol, so a parent can find their own.
+
+    Searchable by the school's name and place (every word must match one of them), a page of
+    PUBLIC_PAGE_SIZE at a time, and marked where the protocol's evaluation is overdue.
+    """
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    schools = (
+        School.objects.public()
+        .filter(has_adopted_protocol())
+        .annotate(evaluation_overdue=has_adopted_protocol(evaluation_date__lt=timezone.localdate()))
+        .select_related("stichting")
+        .order_by("name", "pk")
+    )
+    for word in query.split():
+        schools = schools.filter(Q(name__icontains=word) | Q(city__icontains=word))
+    page = Paginator(schools, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "protocols/public_index.html",
+        {"page": page, "schools": page.object_list, "query": query},
+    )
 
 
 @login_not_required

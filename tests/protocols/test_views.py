@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from protocols.models import ProtocolVersion
+from protocols.views.versions import PUBLIC_PAGE_SIZE
 from tests.factories import (
     GuardianFactory,
     ProtocolFactory,
@@ -52,6 +53,44 @@ def test_public_index_respects_the_schools_a_board_protocol_applies_to(client, s
         True,
         False,
     )
+
+
+def test_public_index_is_searched_by_school_name_and_place(client):
+    found = SchoolFactory(name="De Lindenberg", city="Nijmegen")
+    adopted(ProtocolFactory(stichting=found.stichting, school=found))
+    other = SchoolFactory(name="De Regenboog", city="Utrecht")
+    adopted(ProtocolFactory(stichting=other.stichting, school=other))
+    by_place = client.get(reverse("protocols:public_index"), {"q": "nijmegen"})
+    by_words = client.get(reverse("protocols:public_index"), {"q": "lindenberg  NIJMEGEN"})
+    assert (list(by_place.context["schools"]), list(by_words.context["schools"])) == (
+        [found],
+        [found],
+    )
+
+
+def test_public_index_marks_an_overdue_evaluation(client, school):
+    version = adopted(ProtocolFactory(stichting=school.stichting))
+    version.evaluation_date = date(2020, 1, 1)
+    version.save()
+    page = client.get(reverse("protocols:public_index")).content.decode()
+    assert "evaluatie te laat" in page
+
+
+def test_public_index_is_paginated(client, school):
+    adopted(ProtocolFactory(stichting=school.stichting))
+    for _ in range(PUBLIC_PAGE_SIZE):
+        SchoolFactory(stichting=school.stichting)  # all covered by the board-wide protocol
+    first = client.get(reverse("protocols:public_index"))
+    second = client.get(reverse("protocols:public_index"), {"page": 2})
+    assert (len(first.context["schools"]), len(second.context["schools"])) == (
+        PUBLIC_PAGE_SIZE,
+        1,
+    )
+
+
+def test_the_login_page_links_the_public_protocols(client):
+    page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("protocols:public_index")}"' in page
 
 
 def test_public_school_fills_placeholders_and_adds_the_addendum(client, school):
