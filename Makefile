@@ -20,10 +20,12 @@ $(STAMP_JS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+PORT ?= 8000
+
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 MFA_DEMO_WAIVER=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 MFA_DEMO_WAIVER=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

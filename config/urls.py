@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 from two_factor.views import BackupTokensView, QRGeneratorView, SetupCompleteView, SetupView
 
 from schools.forms import EmailAuthenticationForm
 from schools.views import healthz
+
+
+def favicon(request):
+    # Looked up per request: the static manifest may not exist when the URLconf is imported.
+    return redirect(static("favicon.svg"), permanent=True)
+
 
 two_factor_patterns = [
     path("instellen/", SetupView.as_view(), name="setup"),
@@ -16,6 +24,8 @@ two_factor_patterns = [
 ]
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says: send them to the real one.
+    path("favicon.ico", login_not_required(favicon)),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",

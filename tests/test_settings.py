@@ -51,3 +51,8 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def test_favicon_ico_answers_with_the_portals_icon(client):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"].endswith("favicon.svg")) == (301, True)
