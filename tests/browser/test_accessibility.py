@@ -4,10 +4,11 @@ axe-core comes from the npm registry at set-up time (package.json); it is inject
 node_modules, never fetched at run time.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from protocols.models import ProtocolVersion
 from schools.models import Council, Role
@@ -122,3 +123,105 @@ def test_phone_layout_meets_wcag_21_aa(page, live_server, login, world):
     login(page, live_server, world["parent"])
     page.get_by_role("button", name="Menu tonen").click()
     assert violations(page) == []
+
+
+@pytest.fixture
+def consent_and_incidents(world):
+    """A purpose with a choice, a board with its stichting, and one incident at the school."""
+    from consent import ledger
+    from incidents import workflow as incident_workflow
+
+    school = world["school"]
+    purpose = ledger.create_purpose(
+        stichting=school.stichting,
+        name="Website",
+        slug="website",
+        text="Foto's op de website.",
+        by=None,
+        channel="public",
+    )
+    pupil = world["group"].pupils.get()
+    guardian = pupil.guardians.get()
+    guardian.has_gezag = True
+    guardian.save()
+    ledger.record_choice(subject=pupil, purpose=purpose, choice=False, by=world["parent"])
+    categories = incident_workflow.ensure_default_categories(school.stichting)
+    incident = incident_workflow.report(
+        school=school,
+        by=world["teacher"],
+        occurred_at=timezone.now() - timedelta(days=1),
+        place="online",
+        platform="whatsapp",
+        categories=categories[:1],
+        description="Een kwetsend bericht in de groepsapp.",
+        involved=[{"role": "victim", "kind": "pupil", "pupil": pupil}],
+    )
+    board = MembershipFactory(role=Role.BOARD, school=None, stichting=school.stichting).user
+    return {**world, "purpose": purpose, "pupil": pupil, "incident": incident, "board": board}
+
+
+def _pages(found, page, live_server, paths):
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = violations(page)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_consent_and_incident_pages_of_every_role_meet_wcag_21_aa(
+    page, live_server, login, consent_and_incidents, width
+):
+    from django.urls import reverse
+
+    w = consent_and_incidents
+    page.set_viewport_size({"width": width, "height": 900})
+    school, pupil, incident = w["school"], w["pupil"], w["incident"]
+    found = {}
+    login(page, live_server, w["parent"])
+    _pages(
+        found,
+        page,
+        live_server,
+        [reverse("consent:overview"), reverse("consent:child_consent", args=[pupil.pk])],
+    )
+    page.context.clear_cookies()
+    login(page, live_server, w["teacher"])
+    _pages(
+        found,
+        page,
+        live_server,
+        [
+            reverse("consent:group_consent", args=[w["group"].pk]),
+            reverse("consent:publish_check", args=[school.slug]),
+            reverse("incidents:incident_report", args=[school.slug]),
+            reverse("incidents:incident_list"),
+        ],
+    )
+    page.context.clear_cookies()
+    login(page, live_server, w["director"])
+    _pages(
+        found,
+        page,
+        live_server,
+        [
+            reverse("consent:coverage", args=[school.slug]),
+            reverse("consent:refusal_list", args=[school.slug, w["purpose"].pk]),
+            reverse("consent:pupil_history", args=[pupil.pk]),
+            reverse("consent:paper_entry", args=[pupil.pk]),
+            reverse("consent:takedown_list", args=[school.slug]),
+            reverse("incidents:incident_detail", args=[incident.pk]),
+            reverse("incidents:school_figures", args=[school.slug]),
+            f"/protocollen/{w['new'].protocol_id}/besluitenlijst/",
+        ],
+    )
+    page.context.clear_cookies()
+    login(page, live_server, w["board"])
+    _pages(
+        found,
+        page,
+        live_server,
+        [
+            reverse("consent:board_coverage", args=[school.stichting.slug]),
+            reverse("incidents:board_figures", args=[school.stichting.slug]),
+        ],
+    )
+    assert found == {path: [] for path in found}
