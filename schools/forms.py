@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 
-from schools import pupil_import
+from schools import edexml, pupil_import
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -64,25 +64,36 @@ class RecoveryCodeForm(BackupTokenForm):
         )
 
 
+# The CSV parser refuses more than its own limit; EDEXML (XML, so larger) may be bigger.
+UPLOAD_MAX_BYTES = max(pupil_import.MAX_BYTES, edexml.MAX_BYTES)
+
+
 class PupilImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file from the pupil administration"),
+        label=_("EDEXML or CSV file from the pupil administration"),
         help_text=_(
-            "Save the export from Excel as CSV (semicolons or commas). Columns: leerlingnummer, "
+            "The EDEX export (EDEX.XML) of the administration, or a CSV saved from Excel "
+            "(semicolons or commas) with the columns leerlingnummer, "
             "voornaam, tussenvoegsel, achternaam, geboortedatum, groep, ouder1_naam, "
             "ouder1_email, ouder1_gezag, ouder2_naam, ouder2_email, ouder2_gezag and, for "
             "pupils of 16 and older, leerling_email."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xml,text/csv,text/plain,text/xml,application/xml"}
+        ),
     )
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        # Checked before reading, so a huge upload is never loaded into memory.
-        if upload.size > pupil_import.MAX_BYTES:
+        # Checked before reading, so a huge upload is never loaded into memory; the start
+        # tells EDEXML (which may be larger) from CSV.
+        start = upload.read(1024)
+        upload.seek(0)
+        limit = edexml.MAX_BYTES if edexml.is_xml(start) else pupil_import.MAX_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s MB."),
-                params={"size": pupil_import.MAX_BYTES // (1024 * 1024)},
+                params={"size": limit // (1024 * 1024)},
             )
         return upload.read()
 
@@ -105,12 +116,12 @@ def unpack_upload(token: str, *, salt: str) -> bytes:
     try:
         packed = signing.TimestampSigner(salt=salt).unsign(token, max_age=PAYLOAD_MAX_AGE)
         inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.urlsafe_b64decode(packed), pupil_import.MAX_BYTES + 1)
+        data = inflater.decompress(base64.urlsafe_b64decode(packed), UPLOAD_MAX_BYTES + 1)
     except (signing.BadSignature, binascii.Error, zlib.error, ValueError) as error:
         raise forms.ValidationError(
             _("The checked file has expired or was changed; upload it again."), code="payload"
         ) from error
-    if len(data) > pupil_import.MAX_BYTES or inflater.unconsumed_tail:
+    if len(data) > UPLOAD_MAX_BYTES or inflater.unconsumed_tail:
         raise forms.ValidationError(_("The file is too large."), code="payload")
     return data
 

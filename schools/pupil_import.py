@@ -40,7 +40,16 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from schools import notices
-from schools.models import ClassGroup, Guardian, Notice, Pupil, School, User, school_year_of
+from schools.models import (
+    ClassGroup,
+    Guardian,
+    Notice,
+    Pupil,
+    School,
+    Staff,
+    User,
+    school_year_of,
+)
 from schools.rules import age_on, pupil_decides
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -122,10 +131,27 @@ class PupilRow:
     email: str = ""  # the pupil's own address, lower case
 
 
+@dataclass(frozen=True)
+class TeacherRow:
+    """A teacher from an EDEXML export (schools.edexml); the CSV has none."""
+
+    key: str
+    first_name: str
+    last_name: str
+    email: str  # lower case
+    groups: tuple[str, ...]  # names of the groups they teach
+
+
 @dataclass
 class ParsedFile:
     rows: list[PupilRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # EDEXML (schools.edexml) adds these: the school the file is of, every group (also those
+    # without pupils) and the teachers; it lists no guardians, so they are left as they are.
+    brin: str = ""
+    lists_guardians: bool = True
+    groups: list[str] = field(default_factory=list)
+    teachers: list[TeacherRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -442,11 +468,19 @@ class PupilUpdate:
 
 
 @dataclass
+class TeacherUpdate:
+    staff: Staff
+    row: TeacherRow
+    changes: list[Change]
+
+
+@dataclass
 class Plan:
     """What an import would do for one school; `errors` empty means it can be applied."""
 
     school: School
     school_year: str
+    lists_guardians: bool = True
     new: list[PupilRow] = field(default_factory=list)
     changed: list[PupilUpdate] = field(default_factory=list)
     unchanged: list[PupilUpdate] = field(default_factory=list)
@@ -454,6 +488,9 @@ class Plan:
     groups_to_create: list[str] = field(default_factory=list)
     accounts_to_create: list[str] = field(default_factory=list)
     accounts_matched: list[str] = field(default_factory=list)
+    teachers_new: list[TeacherRow] = field(default_factory=list)
+    teachers_changed: list[TeacherUpdate] = field(default_factory=list)
+    teachers_unchanged: list[TeacherUpdate] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     # Filled while planning, used when applying.
     groups: dict[str, ClassGroup] = field(default_factory=dict, repr=False)
@@ -473,6 +510,8 @@ class Plan:
             *(f"l{p.pk}" for p in self.left),
             *(f"g{name}" for name in self.groups_to_create),
             *(f"a{email}" for email in self.accounts_to_create),
+            *(f"t{t.email}:{t.groups}" for t in self.teachers_new),
+            *(f"s{u.staff.pk}:{u.changes}" for u in self.teachers_changed),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
@@ -487,8 +526,25 @@ def _is_enrolled(pupil: Pupil, today: date) -> bool:
 
 def make_plan(parsed: ParsedFile, *, school: School, today: date) -> Plan:
     """Compare a parsed file with `school`'s pupils, in a fixed number of queries."""
-    plan = Plan(school=school, school_year=school_year_of(today), errors=list(parsed.errors))
-    if not parsed.rows or parsed.errors:
+    plan = Plan(
+        school=school,
+        school_year=school_year_of(today),
+        lists_guardians=parsed.lists_guardians,
+        errors=list(parsed.errors),
+    )
+    if parsed.brin and not _same_brin(parsed.brin, school.brin):
+        plan.errors.append(
+            RowError(
+                None,
+                "other_school",
+                _(
+                    "This file is of the school with BRIN %(file)s, not of %(school)s "
+                    "(BRIN %(brin)s). Upload the export of %(school)s."
+                )
+                % {"file": parsed.brin, "school": school.name, "brin": school.brin},
+            )
+        )
+    if not parsed.rows or plan.errors:
         return plan
     pupils = list(Pupil.objects.filter(school=school).select_related("group", "user"))
     by_number = {p.number.casefold(): p for p in pupils if p.number}
@@ -506,6 +562,7 @@ def make_plan(parsed: ParsedFile, *, school: School, today: date) -> Plan:
     }
     emails = {g.email for r in parsed.rows for g in r.guardians}
     emails |= {r.email for r in parsed.rows if r.email and pupil_decides(r.birth_date, today)}
+    emails |= {t.email for t in parsed.teachers}
     plan.users = {
         u.email_lower: u
         for u in User.objects.annotate(email_lower=Lower("email"))
@@ -557,16 +614,52 @@ def make_plan(parsed: ParsedFile, *, school: School, today: date) -> Plan:
         key=lambda p: (p.group.name if p.group else "", p.last_name, p.first_name),
     )
     new_groups = {}
-    for row in parsed.rows:
-        if _key(row.group) not in plan.groups:
-            new_groups.setdefault(_key(row.group), row.group)
+    names = [row.group for row in parsed.rows] + parsed.groups
+    for name in names + [name for t in parsed.teachers for name in t.groups]:
+        if _key(name) not in plan.groups:
+            new_groups.setdefault(_key(name), name)
     plan.groups_to_create = sorted(new_groups.values(), key=_key)
+    if parsed.teachers:
+        _plan_teachers(plan, parsed.teachers, today)
     wanted = {g.email for r in parsed.rows for g in r.guardians}
     wanted |= {r.email for r in parsed.rows if r.email and pupil_decides(r.birth_date, today)}
+    wanted |= {t.email for t in parsed.teachers}
     plan.accounts_to_create = sorted(wanted - set(plan.users))
     plan.accounts_matched = sorted(wanted & set(plan.users))
     plan.errors.sort(key=lambda e: (e.row or 0, e.code))
     return plan
+
+
+def _same_brin(file_brin: str, school_brin: str) -> bool:
+    # "12AB" is the school, "12AB01" one of its locations: a location code must match when
+    # both give one.
+    a, b = file_brin.upper(), school_brin.upper()
+    return a[:4] == b[:4] and (len(a) == 4 or len(b) == 4 or a == b)
+
+
+def _plan_teachers(plan: Plan, teachers: list[TeacherRow], today: date) -> None:
+    users = [plan.users[t.email] for t in teachers if t.email in plan.users]
+    staff = {
+        s.user_id: s
+        for s in Staff.objects.filter(school=plan.school, user__in=users).prefetch_related("groups")
+    }
+    for row in teachers:
+        user = plan.users.get(row.email)
+        position = staff.get(user.pk) if user else None
+        if position is None:
+            plan.teachers_new.append(row)
+            continue
+        changes = []
+        current = sorted(
+            (g.name for g in position.groups.all() if g.school_year == plan.school_year), key=_key
+        )
+        wanted = sorted(row.groups, key=_key)
+        if [_key(n) for n in current] != [_key(n) for n in wanted]:
+            changes.append(Change(_("groups"), ", ".join(current) or "—", ", ".join(wanted) or "—"))
+        if position.end_date and position.end_date <= today:
+            changes.append(Change(_("end date"), position.end_date.strftime("%d-%m-%Y"), "—"))
+        update = TeacherUpdate(position, row, changes)
+        (plan.teachers_changed if changes else plan.teachers_unchanged).append(update)
 
 
 def _yes_no(value: bool) -> str:
@@ -602,6 +695,8 @@ def _changes(pupil: Pupil, row: PupilRow, plan: Plan, today: date) -> list[Chang
         changes.append(Change(label("group"), str(group) if group else "—", new))
     if pupil.leave_date and pupil.leave_date <= today:
         changes.append(Change(label("leave_date"), pupil.leave_date.strftime("%d-%m-%Y"), "—"))
+    if not plan.lists_guardians:
+        return changes  # EDEXML: the guardians come from the CSV and stay as they are
     current = plan.guardianships.get(pupil.pk, {})
     for guardian in row.guardians:
         link = current.get(guardian.email)
@@ -657,6 +752,8 @@ class Summary:
     groups_created: int
     accounts_created: int  # each is sent an invitation after the commit
     accounts_matched: int
+    teachers_new: int = 0
+    teachers_changed: int = 0
 
 
 def summarise(plan: Plan, *, confirm_left: bool, written: bool = True) -> Summary:
@@ -670,6 +767,8 @@ def summarise(plan: Plan, *, confirm_left: bool, written: bool = True) -> Summar
         groups_created=len(plan.groups_to_create),
         accounts_created=len(plan.accounts_to_create),
         accounts_matched=len(plan.accounts_matched),
+        teachers_new=len(plan.teachers_new),
+        teachers_changed=len(plan.teachers_changed),
     )
 
 
@@ -685,7 +784,9 @@ def import_pupils(
 
     Side effects: creates groups (this school year), accounts without a password, pupils and
     guardian links; updates changed pupils and guardians' gezag; removes guardian links the
-    file no longer has; with `confirm_left` marks pupils missing from the file as left today.
+    file no longer has (not for EDEXML, which lists none); creates or updates the staff
+    records of the file's teachers with their groups of this school year; with
+    `confirm_left` marks pupils missing from the file as left today.
     After the commit every new account is sent an invitation. With `expected` (the
     fingerprint of the plan someone checked) a plan that came out differently is refused too.
     """
@@ -717,6 +818,8 @@ def _write(plan: Plan, *, today: date, confirm_left: bool) -> list[User]:
         for guardian in row.guardians:
             first, _space, last = guardian.name.partition(" ")
             names.setdefault(guardian.email, (first, last.strip()))
+    for teacher in plan.teachers_new + [u.row for u in plan.teachers_changed]:
+        names.setdefault(teacher.email, (teacher.first_name, teacher.last_name))
     created = []
     for email in plan.accounts_to_create:
         first, last = names.get(email, ("", ""))
@@ -731,12 +834,15 @@ def _write(plan: Plan, *, today: date, confirm_left: bool) -> list[User]:
         _fill(pupil, row, plan, today)
         pupil.clean()
         pupil.save()
-        _sync_guardians(pupil, row, plan)
+        if plan.lists_guardians:
+            _sync_guardians(pupil, row, plan)
     for update in plan.changed:
         _fill(update.pupil, update.row, plan, today)
         update.pupil.clean()
         update.pupil.save()
-        _sync_guardians(update.pupil, update.row, plan)
+        if plan.lists_guardians:
+            _sync_guardians(update.pupil, update.row, plan)
+    _write_teachers(plan, today=today)
     if confirm_left:
         for pupil in plan.left:
             pupil.leave_date = today
@@ -757,6 +863,30 @@ def _fill(pupil: Pupil, row: PupilRow, plan: Plan, today: date) -> None:
         pupil.start_date = today
     if row.email and pupil_decides(row.birth_date, today):
         pupil.user = plan.users[row.email]
+
+
+TEACHER_FUNCTION = "leerkracht"  # data, like the administration's own word for the function
+
+
+def _write_teachers(plan: Plan, *, today: date) -> None:
+    for row in plan.teachers_new:
+        staff = Staff(
+            user=plan.users[row.email],
+            school=plan.school,
+            function=TEACHER_FUNCTION,
+            start_date=today,
+        )
+        staff.full_clean()
+        staff.save()
+        staff.groups.set([plan.groups[_key(name)] for name in row.groups])
+    for update in plan.teachers_changed:
+        staff = update.staff
+        if staff.end_date and staff.end_date <= today:
+            staff.end_date = None  # in the administration again, so working here again
+            staff.save(update_fields=["end_date"])
+        # Groups of other school years stay: they are that year's history.
+        kept = [g for g in staff.groups.all() if g.school_year != plan.school_year]
+        staff.groups.set(kept + [plan.groups[_key(name)] for name in update.row.groups])
 
 
 def _sync_guardians(pupil: Pupil, row: PupilRow, plan: Plan) -> None:

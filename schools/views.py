@@ -18,6 +18,7 @@ from two_factor.utils import default_device
 from two_factor.views import DisableView
 
 from schools import access, security, waiting
+from schools.edexml import EdexFile, read_export
 from schools.forms import (
     PupilImportConfirmForm,
     PupilImportUploadForm,
@@ -31,7 +32,6 @@ from schools.pupil_import import (
     import_pupils,
     invite,
     make_plan,
-    parse,
     pending_accounts,
     pending_overview,
     summarise,
@@ -144,7 +144,7 @@ def _import_salt(school, user) -> str:
 
 
 def pupil_import(request, slug):
-    """Upload the pupil administration's CSV, see what would change, then import it."""
+    """Upload the pupil administration's EDEXML or CSV, see what would change, then import it."""
     school = _managed_school(request, slug)
     if request.method == "POST" and request.POST.get("step") == "import":
         return _pupil_import_save(request, school)
@@ -156,8 +156,8 @@ def pupil_import(request, slug):
 
 def _pupil_import_preview(request, school, data, *, stale=False, plan=None):
     today = timezone.localdate()
+    parsed = read_export(data, today=today)
     if plan is None:
-        parsed = parse(data, today=today)
         plan = make_plan(parsed, school=school, today=today)
     confirm, too_large = None, False
     if plan.ok:
@@ -176,6 +176,7 @@ def _pupil_import_preview(request, school, data, *, stale=False, plan=None):
         "too_large": too_large,
         "stale": stale,
         "upload": PupilImportUploadForm(),
+        "edexml": parsed if isinstance(parsed, EdexFile) else None,
     }
     return render(request, "schools/pupil_import_preview.html", context)
 
@@ -189,7 +190,7 @@ def _pupil_import_save(request, school):
     today = timezone.localdate()
     try:
         plan, summary = import_pupils(
-            parse(data, today=today),
+            read_export(data, today=today),
             school=school,
             today=today,
             confirm_left=form.cleaned_data["confirm_left"],
@@ -210,7 +211,14 @@ def _pupil_import_save(request, school):
             "left": summary.left,
             "groups": summary.groups_created,
             "accounts": summary.accounts_created,
-        },
+        }
+        + (
+            " "
+            + _("Teachers: %(new)s added, %(changed)s updated.")
+            % {"new": summary.teachers_new, "changed": summary.teachers_changed}
+            if summary.teachers_new or summary.teachers_changed
+            else ""
+        ),
     )
     return redirect(school)
 

@@ -495,7 +495,7 @@ def test_ordinary_post_under_the_cap_passes(client, teacher):
 @pytest.mark.parametrize(
     "name, args, limit_mb",
     [
-        ("schools:pupil_import", ["school"], 5),
+        ("schools:pupil_import", ["school"], 20),
         ("protocols:protocol_import", [], 5),
         ("protocols:document_add", [1], 10),
         ("schools:home", [], 1),
