@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from schools import edexml
 from schools.models import ClassGroup, Guardian, Pupil, Role, Staff, User, school_year_of
@@ -247,6 +247,12 @@ def test_billion_laughs_is_refused_quickly():
         [],
         True,
     )
+
+
+def test_billion_laughs_is_refused_with_a_clear_dutch_message():
+    with translation.override("nl"):
+        message = parse(BILLION_LAUGHS).errors[0].message
+    assert message.startswith("Het bestand bevat een DTD of entity-declaraties.")
 
 
 def test_an_external_entity_to_a_local_file_is_never_read(tmp_path):
