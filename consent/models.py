@@ -72,7 +72,7 @@ class ConsentPolicy(models.Model):
     def clean(self):
         try:
             date(2001, self.review_month, self.review_day)  # a non-leap year: no 29 February
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 {"review_day": _("This day does not exist every year.")}
             ) from None

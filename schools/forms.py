@@ -141,3 +141,32 @@ class PupilImportConfirmForm(forms.Form):
 
     def clean_payload(self) -> bytes:
         return unpack_upload(self.cleaned_data["payload"], salt=self.salt)
+
+
+# Primary keys are 64-bit: a longer number can only be junk, and SQLite would raise an
+# OverflowError (a server error) when the field looks it up.
+MAX_ID_DIGITS = 18
+
+
+class BoundedIdsMixin:
+    """For model choice fields: an absurdly long id is an invalid choice, not a server error."""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            text = str(item).strip() if item is not None else ""
+            if len(text) > MAX_ID_DIGITS:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:20]},
+                )
+        return super().clean(value)
+
+
+class BoundedModelChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
+    pass
+
+
+class BoundedModelMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
+    pass

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.forms.own import YesNoForm
 from consent.models import ActivityRequest
+from schools.forms import BoundedModelMultipleChoiceField
 from schools.models import ClassGroup, Pupil
 
 
@@ -15,6 +16,10 @@ class ActivityRequestForm(forms.ModelForm):
     class Meta:
         model = ActivityRequest
         fields = ["title", "text", "deadline", "groups", "pupils"]
+        field_classes = {
+            "groups": BoundedModelMultipleChoiceField,
+            "pupils": BoundedModelMultipleChoiceField,
+        }
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "groups": forms.CheckboxSelectMultiple,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentPolicy, Purpose
 from protocols.models import ProtocolVersion, Section
+from schools.forms import BoundedModelChoiceField
 from schools.models import Role, School, Stichting
 
 FIELDS = ["name", "kind", "photo", "video", "sound", "channel", "audience", "section", "active"]
@@ -63,6 +64,7 @@ class PurposeForm(forms.ModelForm):
     class Meta:
         model = Purpose
         fields = FIELDS
+        field_classes = {"section": BoundedModelChoiceField}
         widgets = {"kind": forms.RadioSelect, "channel": forms.RadioSelect}
         help_texts = {
             "photo": _("Media: only for a purpose about images."),

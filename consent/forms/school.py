@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schools.forms import BoundedIdsMixin, BoundedModelChoiceField
+
 # More pupils in one picture than this is a class photo: check it per group.
 MAX_PUPILS_IN_CHECK = 200
 
 
-class PupilChoiceField(forms.ModelMultipleChoiceField):
+class PupilChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, pupil):
         group = f" ({pupil.group.name})" if pupil.group_id else ""
         return f"{pupil.full_name}{group}"
@@ -16,7 +18,7 @@ class PupilChoiceField(forms.ModelMultipleChoiceField):
 class PublishCheckForm(forms.Form):
     """Mag ik dit publiceren? Where, and who is recognisable in the picture."""
 
-    purpose = forms.ModelChoiceField(
+    purpose = BoundedModelChoiceField(
         label=_("Where do you want to publish it?"), queryset=None, empty_label=None
     )
     pupils = PupilChoiceField(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import DutyCheck, Entry, ExpulsionStep, Measure, Takedown, Task
+from schools.forms import BoundedIdsMixin, BoundedModelChoiceField
 from schools.models import User
 
 
@@ -14,12 +15,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.email
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
+class UsersChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -60,6 +61,7 @@ class MeasureForm(forms.ModelForm):
             "letter_objection",
             "note",
         ]
+        field_classes = {"pupil": BoundedModelChoiceField, "staff": BoundedModelChoiceField}
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

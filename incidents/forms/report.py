@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, Involvement
 from protocols.models import ProtocolVersion, Section
+from schools.forms import BoundedIdsMixin, BoundedModelChoiceField
 from schools.models import School
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -40,7 +41,7 @@ def rule_sections(school: School):
     )
 
 
-class CategoryField(forms.ModelMultipleChoiceField):
+class CategoryField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     """Checkboxes; the template shows each category's definition beside it."""
 
     widget = forms.CheckboxSelectMultiple
@@ -49,7 +50,7 @@ class CategoryField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class SectionField(forms.ModelChoiceField):
+class SectionField(BoundedIdsMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         title = obj.version.protocol.title
         return f"{title}: {obj.heading or obj}" if title else str(obj)
@@ -115,6 +116,7 @@ class InvolvementForm(forms.ModelForm):
     class Meta:
         model = Involvement
         fields = ["role", "kind", "pupil", "staff", "description"]
+        field_classes = {"pupil": BoundedModelChoiceField, "staff": BoundedModelChoiceField}
 
     def __init__(self, *args, pupils, staff, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from schools.forms import BoundedModelChoiceField
+
 READING_LINK_DAYS = 14
 MAX_TEXT = 5000
 
 
 class QuestionForm(forms.Form):
-    section = forms.ModelChoiceField(
+    section = BoundedModelChoiceField(
         label=gettext_lazy("About"),
         queryset=None,
         required=False,

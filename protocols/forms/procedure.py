@@ -17,6 +17,7 @@ from protocols.models import (
     StepBody,
     StepKind,
 )
+from schools.forms import BoundedModelChoiceField
 from schools.models import CouncilMember
 
 DATE_FORMAT = "%d-%m-%Y"
@@ -81,7 +82,7 @@ class RecordForm(forms.Form):
         help_text=_("For instance the conditions of a conditional advice."),
     )
 
-    minutes = forms.ModelChoiceField(
+    minutes = BoundedModelChoiceField(
         label=_("The RvT's minutes"),
         queryset=ProposalDocument.objects.none(),
         help_text=_(
