@@ -96,14 +96,18 @@ def test_a_director_imports_pupils_with_one_bad_row_fixes_it_and_reads_the_cover
 
     bad = tmp_path / "leerlingen.csv"
     bad.write_bytes(csv_bytes([pupil("2001"), pupil("2002", geboortedatum="31-02-2017")]))
-    page.get_by_label(nl("CSV file from the pupil administration")).set_input_files(str(bad))
+    page.get_by_label(nl("EDEXML or CSV file from the pupil administration")).set_input_files(
+        str(bad)
+    )
     page.get_by_role("button", name=nl("Check the file")).click()
     expect(page.get_by_role("alert")).to_contain_text("3")  # row 3 of the file: the bad date
     assert Pupil.objects.filter(number__in=["2001", "2002"]).count() == 0
 
     good = tmp_path / "leerlingen-verbeterd.csv"
     good.write_bytes(csv_bytes([pupil("2001"), pupil("2002", geboortedatum="28-02-2017")]))
-    page.get_by_label(nl("CSV file from the pupil administration")).set_input_files(str(good))
+    page.get_by_label(nl("EDEXML or CSV file from the pupil administration")).set_input_files(
+        str(good)
+    )
     page.get_by_role("button", name=nl("Check the file")).click()
     page.get_by_role("button", name=nl("Import"), exact=True).click()
     expect(page.get_by_role("status")).to_be_visible()
