@@ -1,6 +1,8 @@
-"""What changed between two versions: sections added, removed and moved, words per section.
+"""What changed between two versions: sections added, removed and moved; blocks and words.
 
-Pure functions over (heading, body) pairs, so the rule can be tested without a database.
+A body is compared block by block (paragraphs and list items of the Markdown subset the
+bodies use), then word by word inside the blocks that changed, so the diff keeps the text's
+structure. Pure functions over (heading, body) pairs, tested without a database.
 """
 
 import difflib
@@ -21,12 +23,43 @@ class Change:
 
 
 @dataclass
+class Block:
+    """A paragraph ("p") or a list item ("ul", "ol") and how it changed."""
+
+    tag: Literal["p", "ul", "ol"]
+    op: Literal["equal", "changed", "insert", "delete"]
+    changes: list[Change]
+
+
+@dataclass
+class Group:
+    """What a template renders as one element: a paragraph, or a list of consecutive items."""
+
+    tag: Literal["p", "ul", "ol"]
+    blocks: list[Block]
+
+
+@dataclass
 class SectionDiff:
     heading: str
     kind: Kind
     moved: bool = False
     heading_changes: list[Change] = field(default_factory=list)
-    body_changes: list[Change] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def body_changes(self) -> list[Change]:
+        return [change for block in self.blocks for change in block.changes]
+
+    @property
+    def groups(self) -> list[Group]:
+        groups: list[Group] = []
+        for block in self.blocks:
+            if block.tag != "p" and groups and groups[-1].tag == block.tag:
+                groups[-1].blocks.append(block)
+            else:
+                groups.append(Group(block.tag, [block]))
+        return groups
 
     @property
     def words_added(self) -> int:
@@ -102,6 +135,57 @@ def word_diff(old: str, new: str) -> list[Change]:
     return changes
 
 
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:(?P<ul>[-*+])|(?P<ol>\d{1,9})[.)])(?:\s+|$)")
+
+
+def blocks(body: str) -> list[tuple[str, str]]:
+    """`body` as (tag, text) blocks: paragraphs "p" and list items "ul"/"ol", markers dropped.
+
+    Blank lines end a block; a line starting with "-", "*", "+" or "1." starts a list item;
+    other lines continue the block they follow. Whitespace inside a block is normalised.
+    """
+    found: list[tuple[str, list[str]]] = []
+    open_block = False
+    for line in body.splitlines():
+        if not line.strip():
+            open_block = False
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            found.append(("ul" if item.group("ul") else "ol", [line[item.end() :]]))
+        elif open_block:
+            found[-1][1].append(line)
+        else:
+            found.append(("p", [line]))
+        open_block = True
+    return [(tag, " ".join(" ".join(lines).split())) for tag, lines in found]
+
+
+def _whole(tag: str, op: str, text: str) -> Block:
+    return Block(tag, op, [Change(op, text)] if text else [])
+
+
+def block_diff(old: str, new: str) -> list[Block]:
+    """Blocks of `new` with the changes from `old`: whole blocks first, then words inside.
+
+    Removed blocks stand where they stood. Changed blocks are paired in order within a run of
+    changes, so an edited list item stays one item with its words marked.
+    """
+    a, b = blocks(old), blocks(new)
+    result: list[Block] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        if tag == "equal":
+            result.extend(_whole(t, "equal", text) for t, text in b[j1:j2])
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        paired = min(len(olds), len(news))
+        for (_old_tag, old_text), (new_tag, new_text) in zip(olds, news, strict=False):
+            result.append(Block(new_tag, "changed", word_diff(old_text, new_text)))
+        result.extend(_whole(t, "delete", text) for t, text in olds[paired:])
+        result.extend(_whole(t, "insert", text) for t, text in news[paired:])
+    return result
+
+
 def _match(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> dict[int, int]:
     """Pair new sections with old ones: same heading first (in order), then same body."""
     pairs: dict[int, int] = {}
@@ -150,27 +234,27 @@ def diff_sections(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> lis
         following = next((pairs[k] for k in range(j, len(new)) if k in pairs), len(old))
         while removed and removed[0] < following:
             i = removed.pop(0)
-            result.append(
-                SectionDiff(old[i][0], "removed", body_changes=[Change("delete", old[i][1])])
-            )
+            result.append(SectionDiff(old[i][0], "removed", blocks=block_diff(old[i][1], "")))
         if j not in pairs:
-            result.append(SectionDiff(heading, "added", body_changes=[Change("insert", body)]))
+            result.append(SectionDiff(heading, "added", blocks=block_diff("", body)))
             continue
         i = pairs[j]
         heading_changes = word_diff(old[i][0], heading)
-        body_changes = word_diff(old[i][1], body)
-        changed = any(c.op != "equal" for c in heading_changes + body_changes)
+        body_blocks = block_diff(old[i][1], body)
+        changed = any(c.op != "equal" for c in heading_changes) or any(
+            block.op != "equal" for block in body_blocks
+        )
         result.append(
             SectionDiff(
                 heading,
                 "changed" if changed else "unchanged",
                 moved=i in moved,
                 heading_changes=heading_changes if changed else [],
-                body_changes=body_changes,
+                blocks=body_blocks,
             )
         )
     for i in removed:
-        result.append(SectionDiff(old[i][0], "removed", body_changes=[Change("delete", old[i][1])]))
+        result.append(SectionDiff(old[i][0], "removed", blocks=block_diff(old[i][1], "")))
     return result
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 from django import forms
@@ -29,8 +30,19 @@ class SectionForm(forms.Form):
         ),
     )
 
+    footnote = forms.CharField(
+        label=_("Footnote"),
+        max_length=1000,
+        required=False,
+        help_text=_("Its number goes at the end of the text and the note below it."),
+    )
+
     def clean(self):
         data = super().clean()
+        if data.get("footnote", "").strip():
+            # Saving with a note typed but not yet added keeps it: nothing typed is lost.
+            data["body"] = add_footnote(data.get("body", ""), data["footnote"])
+            data["footnote"] = ""
         if data.get("body", "").strip() == "" and data.get("heading", "").strip() == "":
             # An empty extra form is simply not a section.
             data["empty"] = True
@@ -62,6 +74,80 @@ class BaseSectionFormSet(forms.BaseFormSet):
 SectionFormSet = formset_factory(
     SectionForm, formset=BaseSectionFormSet, extra=1, can_order=True, can_delete=True
 )
+
+_NOTE_NUMBER = re.compile(r"\[\^(\d{1,6})\]")
+_NOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:")
+_SWAPPED = ("heading", "audience", "body", "footnote", "DELETE")
+_MAX_FORMS = 2000  # Django's absolute maximum for a formset
+
+
+def add_footnote(body: str, text: str) -> str:
+    """`body` with a numbered footnote: the call after the text, the note with the others."""
+    number = max((int(n) for n in _NOTE_NUMBER.findall(body)), default=0) + 1
+    lines = body.rstrip().splitlines()
+    end = len(lines)
+    # Notes already at the end stay together below the text.
+    while end and (not lines[end - 1].strip() or _NOTE_DEFINITION.match(lines[end - 1])):
+        end -= 1
+    text_lines, notes = lines[:end], [line for line in lines[end:] if line.strip()]
+    if text_lines:
+        text_lines[-1] = text_lines[-1].rstrip() + f"[^{number}]"
+    else:
+        text_lines = [f"[^{number}]"]
+    notes.append(f"[^{number}]: " + " ".join(text.split()))
+    return "\n".join(text_lines) + "\n\n" + "\n".join(notes)
+
+
+def _total_forms(data, prefix: str) -> int:
+    try:
+        return min(int(data.get(f"{prefix}-TOTAL_FORMS", "")), _MAX_FORMS)
+    except ValueError:
+        return 0
+
+
+def move_section(data, value: str, *, prefix: str = "form") -> tuple:
+    """The posted editor with section `index` swapped with its neighbour; `value` is
+    "<index>:up" or "<index>:down". Returns the new data and the section's new index,
+    or the data unchanged and None when the move goes nowhere.
+
+    The order numbers are renumbered by position, so saving keeps the order shown.
+    """
+    index, _sep, direction = value.partition(":")
+    total = _total_forms(data, prefix)
+    step = {"up": -1, "down": 1}.get(direction)
+    if not index.isdigit() or step is None:
+        return data, None
+    i = int(index)
+    j = i + step
+    if not (0 <= i < total and 0 <= j < total):
+        return data, None
+    data = data.copy()
+    for name in _SWAPPED:
+        a, b = f"{prefix}-{i}-{name}", f"{prefix}-{j}-{name}"
+        values_a, values_b = data.getlist(a), data.getlist(b)
+        for key, values in ((a, values_b), (b, values_a)):
+            if values:
+                data.setlist(key, values)
+            else:
+                data.pop(key, None)
+    for k in range(total):
+        fields = (f"{prefix}-{k}-{name}" for name in ("heading", "body", "ORDER"))
+        if any(data.get(key, "").strip() for key in fields):
+            data[f"{prefix}-{k}-ORDER"] = str(k + 1)
+    return data, j
+
+
+def add_posted_footnote(data, value: str, *, prefix: str = "form"):
+    """The posted editor with section `value`'s typed footnote added to its text."""
+    if not value.isdigit() or int(value) >= _total_forms(data, prefix):
+        return data
+    body, note = f"{prefix}-{value}-body", f"{prefix}-{value}-footnote"
+    if not data.get(note, "").strip():
+        return data
+    data = data.copy()
+    data[body] = add_footnote(data.get(body, ""), data[note])
+    data[note] = ""
+    return data
 
 
 def _targets(user) -> list[tuple[str, str]]:

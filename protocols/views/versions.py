@@ -20,6 +20,8 @@ from protocols.forms.versions import (
     ImportUploadForm,
     SectionFormSet,
     VersionEditForm,
+    add_posted_footnote,
+    move_section,
 )
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
 from protocols.rendering import download_name, render_body
@@ -70,18 +72,51 @@ def public_index(request):
     )
 
 
+def _in_force(versions: list[ProtocolVersion]) -> tuple[list, dict]:
+    """The versions in force today, and {shown pk: adopted version waiting for its date}.
+
+    A version adopted with a later in-force date leaves the one adopted before it in force
+    until that date; a protocol without an earlier version shows the new one at once.
+    """
+    Status = ProtocolVersion.Status
+    shown, upcoming = [], {}
+    for version in versions:
+        if version.status != Status.ADOPTED:
+            continue
+        earlier = [
+            v
+            for v in versions
+            if v.protocol_id == version.protocol_id
+            and v.status == Status.SUPERSEDED
+            and v.number < version.number
+        ]
+        if version.in_force_later and earlier:
+            current = max(earlier, key=lambda v: v.number)
+            shown.append(current)
+            upcoming[current.pk] = version
+        else:
+            shown.append(version)
+    return shown, upcoming
+
+
 @login_not_required
 def public_school(request, slug, pk=None):
     """The adopted protocol(s) of a school: the page the schoolgids links to."""
     school = get_object_or_404(School.objects.public().select_related("stichting"), slug=slug)
     versions = ProtocolVersion.objects.public().applying_to(school).select_related("protocol")
+    upcoming = {}
     if pk is not None:
         shown = [get_object_or_404(versions, pk=pk)]
     else:
-        shown = [v for v in versions if v.status == ProtocolVersion.Status.ADOPTED]
+        shown, upcoming = _in_force(list(versions))
+    documents = []
+    for version in shown:
+        document = _school_view(version, school)
+        document["upcoming"] = upcoming.get(version.pk)
+        documents.append(document)
     context = {
         "school": school,
-        "documents": [_school_view(version, school) for version in shown],
+        "documents": documents,
         "older": [v for v in versions if v not in shown],
     }
     return render(request, "protocols/public_school.html", context)
@@ -95,9 +130,10 @@ def public_pdf(request, slug, pk=None):
     if pk is not None:
         version = get_object_or_404(versions, pk=pk)
     else:
-        version = versions.filter(status=ProtocolVersion.Status.ADOPTED).first()
-        if version is None:
+        shown, _upcoming = _in_force(list(versions))
+        if not shown:
             raise Http404("No adopted protocol.")
+        version = shown[0]
     stored = pdf.stored_pdf(version, school=school)
     filename = download_name(version.protocol.title, school.name, f"versie {version.number}.pdf")
     return FileResponse(
@@ -293,11 +329,31 @@ def version_edit(request, pk, slug=None):
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited; make a new draft from it."))
         return redirect(version)
+    data = request.POST or None
+    if data is not None and ("move" in data or "footnote" in data):
+        # Moving a section or adding a note rearranges the form, it does not save: so the
+        # buttons work without JavaScript and the draft is saved once, with the save button.
+        focus = ""
+        if "move" in data:
+            data, moved_to = move_section(data, data["move"])
+            if moved_to is not None:
+                focus = f"{moved_to}:{data['move'].partition(':')[2]}"
+        else:
+            data = add_posted_footnote(data, data["footnote"])
+            focus = f"note:{data['footnote']}"
+        context = {
+            "version": version,
+            "school": school,
+            "edit": VersionEditForm(data, version=version),
+            "formset": SectionFormSet(data),
+            "focus": focus,
+        }
+        return render(request, "protocols/version_form.html", context)
     scope = school.pk if school else None
     sections = [s for s in version.sections.all() if s.school_id == scope]
-    edit = VersionEditForm(request.POST or None, version=version)
+    edit = VersionEditForm(data, version=version)
     formset = SectionFormSet(
-        request.POST or None,
+        data,
         initial=[
             {"heading": s.heading, "audience": s.audience, "body": s.body, "ORDER": number}
             for number, s in enumerate(sections, start=1)

@@ -1,6 +1,10 @@
 import random
 
-from protocols.diff import diff_sections, word_diff
+import pytest
+from django.urls import reverse
+
+from protocols.diff import blocks, diff_sections, word_diff
+from tests.factories import ProtocolFactory, ProtocolVersionFactory, SectionFactory
 
 
 def summary(result):
@@ -100,3 +104,75 @@ def test_word_diff_of_8000_words_without_full_stops_finishes():
     new = old.replace("school", "scholen")
     changes = word_diff(old, new)
     assert " ".join(c.text for c in changes if c.op != "delete").split() == new.split()
+
+
+def structure(result):
+    return [
+        (group.tag, [(block.op, [(c.op, c.text) for c in block.changes]) for block in group.blocks])
+        for group in result.groups
+    ]
+
+
+def test_blocks_split_paragraphs_and_list_items():
+    body = (
+        "Inleiding over\nfoto's.\n\n- eerste punt\n  loopt door\n- tweede punt\n\n"
+        "1. stap een\n2) stap twee"
+    )
+    assert blocks(body) == [
+        ("p", "Inleiding over foto's."),
+        ("ul", "eerste punt loopt door"),
+        ("ul", "tweede punt"),
+        ("ol", "stap een"),
+        ("ol", "stap twee"),
+    ]
+
+
+def test_diff_keeps_a_list_as_a_list_and_marks_the_changed_item_in_place():
+    old = "Regels:\n\n- geen foto's\n- geen namen\n- geen adressen"
+    new = "Regels:\n\n- geen foto's\n- nooit namen\n- geen adressen"
+    [section] = diff_sections([("Privacy", old)], [("Privacy", new)])
+    assert structure(section) == [
+        ("p", [("equal", [("equal", "Regels:")])]),
+        (
+            "ul",
+            [
+                ("equal", [("equal", "geen foto's")]),
+                ("changed", [("delete", "geen"), ("insert", "nooit"), ("equal", "namen")]),
+                ("equal", [("equal", "geen adressen")]),
+            ],
+        ),
+    ]
+
+
+def test_diff_shows_an_added_item_and_a_removed_paragraph_as_whole_blocks():
+    old = "Eerste alinea.\n\nTweede alinea.\n\n1. een\n2. twee"
+    new = "Eerste alinea.\n\n1. een\n2. anderhalf\n3. twee"
+    [section] = diff_sections([("A", old)], [("A", new)])
+    assert [(g.tag, [b.op for b in g.blocks]) for g in section.groups] == [
+        ("p", ["equal"]),
+        ("p", ["delete"]),
+        ("ol", ["equal", "insert", "equal"]),
+    ]
+    assert (section.words_added, section.words_removed) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_diff_page_renders_list_items_as_li_with_the_change_inside(client, director, school):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    old = ProtocolVersionFactory(protocol=protocol, number=1, status="superseded")
+    SectionFactory(version=old, heading="Regels", body="- geen foto's\n- geen namen")
+    new = ProtocolVersionFactory(protocol=protocol, number=2)
+    SectionFactory(version=new, heading="Regels", body="- geen foto's\n- nooit namen")
+    client.force_login(director)
+    html = client.get(reverse("protocols:version_diff", args=[new.pk, old.pk])).content.decode()
+    body = html[html.index('<div class="diff-body">') :]
+    body = " ".join(body[: body.index("</div>")].split())
+    assert body == (
+        '<div class="diff-body"> <ul class="diff-list">'
+        '<li class="diff-block diff-block-equal">geen foto&#x27;s </li>'
+        '<li class="diff-block diff-block-changed"><del class="diff-del">'
+        '<span class="visually-hidden">[verwijderd: </span>geen'
+        '<span class="visually-hidden">]</span></del> <ins class="diff-ins">'
+        '<span class="visually-hidden">[toegevoegd: </span>nooit'
+        '<span class="visually-hidden">]</span></ins> namen </li></ul>'
+    )

@@ -5,7 +5,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from protocols.forms.versions import VersionEditForm
+from protocols.forms.versions import VersionEditForm, add_footnote
 from protocols.models import ProtocolVersion
 from schools.models import Role
 from tests.factories import (
@@ -191,7 +191,7 @@ def test_version_edit_after_someone_elses_save_keeps_your_text_and_saves_nothing
     draft.save()  # another editor saves in the meantime
     data = {"loaded_at": loaded, **formset_data([("Inleiding", "Mijn tekst.", 1, False)])}
     html = client.post(reverse("protocols:version_edit", args=[draft.pk]), data).content.decode()
-    assert "Iemand anders heeft dit concept opgeslagen nadat u het opende." in html
+    assert "Iemand anders heeft dit concept opgeslagen nadat je het opende." in html
     assert "Mijn tekst." in html
     assert [s.body for s in draft.sections.all()] == ["Oud.", "Einde."]
 
@@ -387,3 +387,82 @@ def test_version_addendum_edit_is_404_for_outsider(client, outsider, draft, scho
     client.force_login(outsider)
     url = reverse("protocols:version_addendum_edit", args=[draft.pk, school.slug])
     assert client.get(url).status_code == 404
+
+
+# --- moving sections and adding footnotes without JavaScript -----------------------------------
+
+
+def test_version_edit_move_button_reorders_the_form_without_saving(client, director, draft):
+    client.force_login(director)
+    data = {
+        "loaded_at": loaded_token(draft),
+        "move": "1:up",
+        **formset_data([("Inleiding", "Oud.", 1, False), ("Slot", "Einde.", 2, False)]),
+    }
+    html = client.post(reverse("protocols:version_edit", args=[draft.pk]), data).content.decode()
+    headings = re.findall(r'name="form-\d-heading" value="([^"]*)"', html)
+    orders = re.findall(r'name="form-\d-ORDER" value="([^"]*)"', html)
+    assert (headings, orders) == (["Slot", "Inleiding"], ["1", "2"])
+    assert re.search(r'value="0:up"[^>]*autofocus', html)
+    assert [s.heading for s in draft.sections.all()] == ["Inleiding", "Slot"]
+
+
+def test_version_edit_saves_the_order_the_move_buttons_made(client, director, draft):
+    client.force_login(director)
+    data = {
+        "loaded_at": loaded_token(draft),
+        "move": "0:down",
+        **formset_data([("Inleiding", "Oud.", 1, False), ("Slot", "Einde.", 2, False)]),
+    }
+    moved = client.post(reverse("protocols:version_edit", args=[draft.pk]), data)
+    posted = dict(
+        re.findall(r'name="(form-[^"]+|loaded_at)"[^>]*value="([^"]*)"', moved.content.decode())
+    )
+    posted.update({"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2"})
+    for i in (0, 1):
+        posted[f"form-{i}-body"] = ["Einde.", "Oud."][i]
+    client.post(reverse("protocols:version_edit", args=[draft.pk]), posted)
+    assert [s.heading for s in draft.sections.all()] == ["Slot", "Inleiding"]
+
+
+@pytest.mark.parametrize("value", ["0:up", "1:down", "x:up", "0:sideways", "99:down", ""])
+def test_version_edit_move_that_goes_nowhere_changes_nothing(client, director, draft, value):
+    client.force_login(director)
+    data = {
+        "loaded_at": loaded_token(draft),
+        "move": value,
+        **formset_data([("Inleiding", "Oud.", 1, False), ("Slot", "Einde.", 2, False)]),
+    }
+    html = client.post(reverse("protocols:version_edit", args=[draft.pk]), data).content.decode()
+    assert re.findall(r'name="form-\d-heading" value="([^"]*)"', html) == ["Inleiding", "Slot"]
+
+
+def test_add_footnote_puts_the_call_after_the_text_and_the_note_below():
+    body = "Eerste zin.[^1]\n\n- een punt\n\n[^1]: Oude noot."
+    assert add_footnote(body, "  Nieuwe\nnoot. ") == (
+        "Eerste zin.[^1]\n\n- een punt[^2]\n\n[^1]: Oude noot.\n[^2]: Nieuwe noot."
+    )
+
+
+def test_version_edit_footnote_button_adds_the_note_without_saving(client, director, draft):
+    client.force_login(director)
+    data = {
+        "loaded_at": loaded_token(draft),
+        "footnote": "0",
+        **formset_data([("Inleiding", "Oud.", 1, False), ("Slot", "Einde.", 2, False)]),
+        "form-0-footnote": "Zie de AVG.",
+    }
+    response = client.post(reverse("protocols:version_edit", args=[draft.pk]), data)
+    assert response.context["formset"].forms[0]["body"].value() == "Oud.[^1]\n\n[^1]: Zie de AVG."
+    assert [s.body for s in draft.sections.all()] == ["Oud.", "Einde."]
+
+
+def test_version_edit_saves_a_typed_footnote_with_the_draft(client, director, draft):
+    client.force_login(director)
+    data = {
+        "loaded_at": loaded_token(draft),
+        **formset_data([("Inleiding", "Oud.", 1, False), ("Slot", "Einde.", 2, False)]),
+        "form-1-footnote": "Bron: de wet.",
+    }
+    client.post(reverse("protocols:version_edit", args=[draft.pk]), data)
+    assert [s.body for s in draft.sections.all()] == ["Oud.", "Einde.[^1]\n\n[^1]: Bron: de wet."]
