@@ -65,6 +65,20 @@ def confirm(version: ProtocolVersion, user: User) -> Acknowledgement:
     return acknowledgement
 
 
+def last_confirmed(version: ProtocolVersion, user: User) -> ProtocolVersion | None:
+    """The latest earlier version of the same protocol that `user` confirmed reading."""
+    return (
+        ProtocolVersion.objects.filter(
+            protocol=version.protocol_id,
+            number__lt=version.number,
+            acknowledgements__user=user,
+            acknowledgements__confirmed_at__isnull=False,
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
 def may_remind(user: User, school: School) -> bool:
     return School.objects.for_user(user, roles=access.MANAGING_ROLES).filter(pk=school.pk).exists()
 

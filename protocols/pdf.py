@@ -1,6 +1,7 @@
 """Protocol versions as PDF (WeasyPrint); an adopted version's PDF is rendered once and stored."""
 
 import re
+from urllib.parse import quote
 
 import weasyprint
 from django.conf import settings
@@ -33,6 +34,40 @@ _FOOTNOTE_REF = re.compile(
 )
 _BACKREF = re.compile(r'\s*<a href="#fnref-[^"]+" class="footnote-backref">.*?</a>')
 _DEFINITION = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)\n?", re.M)
+
+
+# The CONCEPT mark on a draft's pages, drawn as strokes in a page background: page decoration,
+# not text, so copying, searching or reading the PDF aloud gives no stray letters C, O, N, ...
+_LETTERS = {
+    "C": "M9,2 A5,7 0 1 0 9,12",
+    "O": "M5,0 A4.5,7 0 1 0 5.01,0 Z",
+    "N": "M1,14 L1,0 L9,14 L9,0",
+    "E": "M9,0 L1,0 L1,14 L9,14 M1,7 L7,7",
+    "P": "M1,14 L1,0 L6,0 A3.5,3.5 0 0 1 6,7 L1,7",
+    "T": "M0,0 L10,0 M5,0 L5,14",
+}
+_CONCEPT_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
+    '<g transform="rotate(-45 105 148.5) translate(105 148.5) scale(1.7) translate(-49 -7)" '
+    'fill="none" stroke="#c80000" stroke-opacity="0.15" stroke-width="2.2" '
+    'stroke-linecap="round" stroke-linejoin="round">'
+    + "".join(
+        f'<path transform="translate({14 * i} 0)" d="{_LETTERS[letter]}"/>'
+        for i, letter in enumerate("CONCEPT")
+    )
+    + "</g></svg>"
+)
+DRAFT_PAGE_CSS = mark_safe(  # noqa: S308 (a constant of our own)
+    "@page { background: url('data:image/svg+xml,"
+    + quote(_CONCEPT_SVG)
+    + "') no-repeat center / 100% 100%; }"
+)
+# Tagged PDFs, so screen readers read them in order. A draft or a diff is PDF/UA-1. A stored
+# final version must stay archival (PDF/A), and WeasyPrint writes one variant per file, so it
+# is PDF/A-3u (Unicode text, so its text can be extracted and read aloud) with the same tags;
+# WeasyPrint offers no PDF/A "a" (accessible) level to claim both at once.
+DRAFT_VARIANT = "pdf/ua-1"
+FINAL_VARIANT = "pdf/a-3u"
 
 
 def _note_html(text: str) -> str:
@@ -121,11 +156,13 @@ def render_version_pdf(version: ProtocolVersion, *, school: School | None = None
             "sections": [section_context(s) for s in board],
             "addendum": [section_context(s) for s in addendum],
             "title_notes": [mark_safe(note) for note in title_notes],  # noqa: S308 (render_body)
+            "draft_page_css": "" if version.is_final else DRAFT_PAGE_CSS,
         }
         html = render_to_string("protocols/pdf/version.html", context)
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
-    # Drafts are not archival; final versions are stored, so they are written as PDF/A.
-    return document.write_pdf(pdf_variant="pdf/a-3b" if version.is_final else None)
+    # Final versions are stored, so they are written as PDF/A; drafts as PDF/UA. Both tagged.
+    variant = FINAL_VARIANT if version.is_final else DRAFT_VARIANT
+    return document.write_pdf(pdf_variant=variant, pdf_tags=True)
 
 
 def render_diff_pdf(old: ProtocolVersion, new: ProtocolVersion) -> bytes:
@@ -140,10 +177,11 @@ def render_diff_pdf(old: ProtocolVersion, new: ProtocolVersion) -> bytes:
             "diff": diff,
             "words_added": sum(d.words_added for d in diff),
             "words_removed": sum(d.words_removed for d in diff),
+            "draft_page_css": "" if new.is_final else DRAFT_PAGE_CSS,
         }
         html = render_to_string("protocols/pdf/diff.html", context)
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=DRAFT_VARIANT, pdf_tags=True)
 
 
 def stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> StoredPdf:

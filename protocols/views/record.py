@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from protocols import acknowledgements as reading
 from protocols import record
+from protocols.diff import diff_versions
 from protocols.models import Protocol, ProtocolVersion
 from protocols.rendering import download_name
 from schools import access, exports
@@ -88,6 +89,16 @@ def acknowledgement_confirm(request, pk):
         "procedure": record.trail_rows(version, sections=board),
         "confirmed_at": min((a.confirmed_at for a in mine if a.confirmed_at), default=None),
     }
+    # What changed since the version this person last confirmed, so they know what to read.
+    previous = reading.last_confirmed(version, request.user)
+    if previous:
+        diff = diff_versions(previous, version)
+        context.update(
+            previous=previous,
+            diff=[d for d in diff if d.kind != "unchanged" or d.moved],
+            words_added=sum(d.words_added for d in diff),
+            words_removed=sum(d.words_removed for d in diff),
+        )
     return render(request, "protocols/record/acknowledgement_confirm.html", context)
 
 

@@ -144,7 +144,7 @@ def test_reminder_is_dutch_and_links_to_the_confirm_page(
     acknowledgements.remind(version, school, by=director)
     (mail,) = mailoutbox
     url = settings.PORTAL_URL + reverse("protocols:acknowledgement_confirm", args=[version.pk])
-    assert (mail.subject.startswith("Herinnering: bevestig dat u"), url in mail.body) == (
+    assert (mail.subject.startswith("Herinnering: bevestig dat je"), url in mail.body) == (
         True,
         True,
     )
@@ -353,3 +353,34 @@ def test_version_context_query_count_is_constant(
     with django_assert_num_queries(5):
         context = views_record.version_context(request, version)
     assert context["acknowledgement_counts"] == {"total": n, "confirmed": 0}
+
+
+def test_acknowledgement_confirm_shows_what_changed_since_the_version_one_confirmed(
+    client, school, version
+):
+    reader = staff(school)
+    acknowledgements.request(version)
+    acknowledgements.confirm(version, reader)
+    draft = ProtocolVersionFactory(protocol=version.protocol, number=version.number + 1)
+    SectionFactory(version=draft, heading="Foto's", body="Nooit beelden zonder toestemming.")
+    newer = adopt(draft)
+    acknowledgements.request(newer)
+    client.force_login(reader)
+    response = client.get(reverse("protocols:acknowledgement_confirm", args=[newer.pk]))
+    html = response.content.decode()
+    assert response.context["previous"] == version
+    assert [(d.heading, d.words_added, d.words_removed) for d in response.context["diff"]] == [
+        ("Foto's", 1, 1)
+    ]
+    # The button comes before the changes, so it is in reach without scrolling past them.
+    assert html.index("Gelezen en begrepen</button>") < html.index("[toegevoegd: </span>Nooit")
+
+
+def test_acknowledgement_confirm_without_an_earlier_confirmation_shows_no_changes(
+    client, school, version
+):
+    reader = staff(school)
+    acknowledgements.request(version)
+    client.force_login(reader)
+    response = client.get(reverse("protocols:acknowledgement_confirm", args=[version.pk]))
+    assert "previous" not in response.context

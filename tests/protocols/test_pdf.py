@@ -129,19 +129,58 @@ def test_second_reference_to_a_footnote_repeats_its_number(school):
     assert (text.count("Een1enweer1."), text.count("1.Noot.")) == (1, 1)
 
 
+def _draws_a_background(page) -> bool:
+    """True when the page draws an image as an artifact: decoration, not text to read."""
+    content = page.get_contents().get_data()
+    return re.search(rb"/Artifact\s+BMC[^E]*?/x\d+ Do\s+EMC", content) is not None
+
+
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_PROCEDURE])
 def test_unfinished_version_has_concept_on_every_page(school, status):
     _result, version = _import(_seed("004"), school)
     version.status = status
     version.save(update_fields=["status"])
-    pages = _pages(render_version_pdf(version))
-    assert [("CONCEPT" in page) for page in pages] == [True] * len(pages)
+    pages = PdfReader(io.BytesIO(render_version_pdf(version))).pages
+    assert [_draws_a_background(page) for page in pages] == [True] * len(pages)
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_PROCEDURE])
+def test_concept_mark_gives_no_letters_when_the_text_is_extracted(school, status):
+    _result, version = _import(_seed("004"), school)
+    version.status = status
+    version.save(update_fields=["status"])
+    text = "\n".join(_pages(render_version_pdf(version)))
+    stray = re.findall(r"^\s*[CONEPT]\s*$", text, re.M)
+    assert ("CONCEPT" in text, re.search(r"C\s*O\s*N\s*C\s*E\s*P\s*T", text), stray) == (
+        False,
+        None,
+        [],
+    )
 
 
 def test_final_version_has_no_concept_mark(school):
     _result, version = _import(_seed("004"), school)
-    pages = _pages(render_version_pdf(_make_final(version)))
-    assert [("CONCEPT" in page) for page in pages] == [False] * len(pages)
+    pages = PdfReader(io.BytesIO(render_version_pdf(_make_final(version)))).pages
+    assert [_draws_a_background(page) for page in pages] == [False] * len(pages)
+
+
+@pytest.mark.parametrize("final", [False, True])
+def test_version_pdf_is_tagged_for_screen_readers(school, final):
+    _result, version = _import(_seed("003"), school)
+    if final:
+        _make_final(version)
+    root = PdfReader(io.BytesIO(render_version_pdf(version))).trailer["/Root"]
+    assert ("/StructTreeRoot" in root, root["/MarkInfo"]["/Marked"], root["/Lang"]) == (
+        True,
+        True,
+        "nl",
+    )
+
+
+def test_draft_pdf_claims_pdf_ua(school):
+    _result, version = _import(_seed("003"), school)
+    reader = PdfReader(io.BytesIO(render_version_pdf(version)))
+    assert b"pdfuaid:part" in reader.trailer["/Root"]["/Metadata"].get_data()
 
 
 @pytest.mark.parametrize("final, pdf_a", [(False, False), (True, True)])
