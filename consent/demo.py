@@ -68,9 +68,9 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "schoolgids",
             "Schoolgids en jaarverslag",
             "In de schoolgids en het jaarverslag laten we graag zien hoe het er bij ons in de "
-            "klas aan toegaat. Daarvoor gebruiken we soms foto's waarop uw kind herkenbaar te "
+            "klas aan toegaat. Daarvoor gebruiken we soms foto's waarop je kind herkenbaar te "
             "zien is. De schoolgids staat ook als pdf op de website en is dus openbaar. We zetten "
-            "nooit de naam van uw kind bij een foto.",
+            "nooit de naam van je kind bij een foto.",
             "A.",
         ),
         PurposeSpec(
@@ -124,7 +124,7 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "smoelenboek",
             "Smoelenboek voor ouders",
             "In Social Schools en in de hal van de school hangt een overzicht van het team met "
-            "foto, naam en functie, zodat ouders weten wie wie is. Deze toestemming geeft u als "
+            "foto, naam en functie, zodat ouders weten wie wie is. Deze toestemming geef je als "
             "medewerker zelf.",
             "A.",
             channel=LOGIN,
@@ -172,7 +172,7 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "sociale-media",
             "Sociale media van de school",
             "Foto-, film- en geluidsopnamen van leerlingen komen alleen op de sociale media van "
-            "de school als u daar uitdrukkelijk toestemming voor geeft (protocol sociale media "
+            "de school als je daar uitdrukkelijk toestemming voor geeft (protocol sociale media "
             "van Kopwerk, onderdeel A). Berichten op sociale media zijn openbaar.",
             "A.",
             media="photo video sound",
@@ -193,9 +193,9 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "website",
             "Schoolwebsite",
             "Op de schoolwebsite kunnen foto's, filmpjes en werk van leerlingen worden "
-            "geplaatst. We publiceren niets dat tot uw kind herleidbaar is zonder uw "
-            "toestemming. Geeft u geen toestemming, dan komt uw kind op de lijst die de school "
-            "bijhoudt, zodat gegevens van uw kind niet op de website terechtkomen.",
+            "geplaatst. We publiceren niets dat tot je kind herleidbaar is zonder jouw "
+            "toestemming. Geef je geen toestemming, dan komt je kind op de lijst die de school "
+            "bijhoudt, zodat gegevens van je kind niet op de website terechtkomen.",
             "SCHOOLWEBSITE",
             media="photo video",
         ),
@@ -210,7 +210,7 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "sociale-media",
             "Sociale media van de school",
             "De scholen van CBO Meilân laten op Facebook en Instagram zien wat er op school "
-            "gebeurt. Foto-, film- en geluidsopnamen van uw kind plaatsen we daar alleen met uw "
+            "gebeurt. Foto-, film- en geluidsopnamen van je kind plaatsen we daar alleen met jouw "
             "uitdrukkelijke toestemming. Berichten op sociale media zijn openbaar.",
             "Afspraken gebruikers",
             media="photo video sound",
@@ -219,9 +219,9 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "e-mailadres",
             "E-mailadres voor leerlingen",
             "Leerlingen krijgen een e-mailadres van de school, dat ze alleen gebruiken voor "
-            "berichten die met het onderwijs te maken hebben. Voordat we een mailbox voor uw kind "
-            "aanmaken, vragen we uw akkoord. Bij misbruik kan de directie het adres tijdelijk "
-            "afsluiten; u hoort dan van ons waarom.",
+            "berichten die met het onderwijs te maken hebben. Voordat we een mailbox voor je kind "
+            "aanmaken, vragen we jouw akkoord. Bij misbruik kan de directie het adres tijdelijk "
+            "afsluiten; je hoort dan van ons waarom.",
             "E-mail",
             channel=LOGIN,
             media="",
@@ -242,7 +242,7 @@ PURPOSES: dict[str, list[PurposeSpec]] = {
             "website",
             "Website",
             "Op de website van de Nutsschool staan foto's en filmpjes van activiteiten, waarop "
-            "uw kind herkenbaar kan zijn. Op onze sociale media zijn leerlingen altijd "
+            "je kind herkenbaar kan zijn. Op onze sociale media zijn leerlingen altijd "
             "onherkenbaar in beeld; voor publieke activiteiten zoals de Avondvierdaagse of de "
             "musical bij de Lindenberg vragen we apart toestemming.",
             "C.",

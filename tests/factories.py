@@ -239,7 +239,7 @@ class PurposeVersionFactory(factory.django.DjangoModelFactory):
 
     purpose = factory.SubFactory(PurposeFactory)
     number = 1
-    text = "Foto's van uw kind op de website van de school."
+    text = "Foto's van je kind op de website van de school."
     material = True
 
 
@@ -250,7 +250,7 @@ class ActivityRequestFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     title = "Avondvierdaagse"
-    text = "Mag uw kind meelopen en op de foto?"
+    text = "Mag je kind meelopen en op de foto?"
     deadline = date(2026, 5, 1)
 
     @factory.post_generation

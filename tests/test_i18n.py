@@ -72,3 +72,21 @@ def test_dutch_pages_show_no_english_source_string(client, director, school):
         if len(e["msgid"]) > 8 and "%(" not in e["msgid"] and e["msgid"] != e["msgstrs"][0]
     ]
     assert [text for text in english if f">{text}<" in html] == []
+
+
+# Dutch addresses people with je (jij, jou, jouw), never with u/uw (README, docs/decisions.md).
+FORMAL_ADDRESS = re.compile(r"\b(?:u|uw|U|Uw|UW)\b")
+# Entries whose Dutch may contain a standalone u or uw that is not a form of address, with why.
+# None so far: every u/uw in the catalogue was the pronoun and is now je/jou/jouw.
+FORMAL_ADDRESS_ALLOWED: dict[str, str] = {}
+
+
+def test_dutch_addresses_the_reader_with_je_never_u():
+    formal = [
+        (e["msgid"], msgstr)
+        for e in catalogue()
+        if e["msgid"] not in FORMAL_ADDRESS_ALLOWED
+        for msgstr in e["msgstrs"]
+        if FORMAL_ADDRESS.search(msgstr)
+    ]
+    assert formal == [], "use je/jou/jouw, not u/uw"

@@ -54,7 +54,7 @@ def staff_purpose(school):
         stichting=school.stichting,
         name="Smoelenboek",
         slug="smoelenboek",
-        text="Uw foto in het smoelenboek op de website.",
+        text="Jouw foto in het smoelenboek op de website.",
         by=None,
         channel=Purpose.Channel.PUBLIC,
         audience=Purpose.Audience.STAFF,

@@ -71,7 +71,7 @@ def test_submit_mails_the_stichtings_directors_that_their_advice_is_asked(
     MembershipFactory(role=Role.DIRECTOR)  # another stichting
     with django_capture_on_commit_callbacks(execute=True):
         submit(draft, director)
-    subject = f"Gevraagd van u (advies): Protocol sociale media versie {draft.number}"
+    subject = f"Gevraagd van jou (advies): Protocol sociale media versie {draft.number}"
     assert to_set(mailoutbox) == {
         (director.email, subject),
         (sibling_director.email, subject),
@@ -98,7 +98,7 @@ def test_the_council_step_opening_mails_its_current_members_only(
     step = submit(draft, director)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.record_decision(step, by=director, decided_on=today(), outcome=Outcome.POSITIVE)
-    opened = {m.to[0] for m in mailoutbox if m.subject.startswith("Gevraagd van u (instemming)")}
+    opened = {m.to[0] for m in mailoutbox if m.subject.startswith("Gevraagd van jou (instemming)")}
     assert opened == {m.user.email for m in gmr_noord.members.exclude(user=former)}
 
 
@@ -133,7 +133,7 @@ def test_a_supervisory_step_asks_the_board_to_forward_it(
     consent = advance_to_consent(draft, director)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.record_decision(consent, by=gmr_noord_member, decided_on=today(), votes=votes())
-    asked = [m for m in mailoutbox if m.subject.startswith("Gevraagd van u (goedkeuring)")]
+    asked = [m for m in mailoutbox if m.subject.startswith("Gevraagd van jou (goedkeuring)")]
     assert [m.to for m in asked] == [[board_member.email]]
     assert "Stuur het voorstel door naar de raad van toezicht (RvT)" in asked[0].body
 
@@ -259,7 +259,7 @@ def test_an_answer_is_mailed_to_the_asker(draft, director, gmr_noord_member, mai
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (
             [gmr_noord_member.email],
-            f"Uw vraag over Protocol sociale media versie {draft.number} is beantwoord",
+            f"Je vraag over Protocol sociale media versie {draft.number} is beantwoord",
         )
     ]
     assert "Antwoord:\nDit." in mailoutbox[0].body

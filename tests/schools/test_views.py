@@ -55,7 +55,7 @@ def test_home_tells_parent_without_gezag_they_cannot_consent(client, school):
     guardian = GuardianFactory(has_gezag=False, pupil=PupilFactory(birth_date=years_ago(8)))
     client.force_login(guardian.user)
     html = client.get(reverse("schools:home")).content.decode()
-    assert "8 jaar: zonder ouderlijk gezag kunt u geen toestemming voor foto’s geven." in html
+    assert "8 jaar: zonder ouderlijk gezag kun je geen toestemming voor foto’s geven." in html
 
 
 def test_home_shows_council_member_their_council(client, school):

@@ -185,7 +185,9 @@ def test_staff_see_adopted_versions_they_have_yet_to_confirm(adopted, school, te
     Acknowledgement.objects.create(version=adopted, user=teacher, school=school)
     assert as_dicts(waiting.items_for(teacher)) == [
         {
-            "title": f"Bevestig dat u Protocol sociale media versie 1 hebt gelezen ({school.name})",
+            "title": (
+                f"Bevestig dat je Protocol sociale media versie 1 hebt gelezen ({school.name})"
+            ),
             "url": reverse("protocols:acknowledgement_confirm", args=[adopted.pk]),
         }
     ]
