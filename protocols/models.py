@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -197,6 +198,14 @@ class ProtocolVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def in_force_later(self):
+        """The in-force date of an adopted version that is not in force yet, else None."""
+        if self.status == self.Status.ADOPTED and self.effective_date:
+            if self.effective_date > timezone.localdate():
+                return self.effective_date
+        return None
 
     @property
     def is_final(self) -> bool:
