@@ -22,10 +22,6 @@ from schools.models import CouncilMember
 StepStatus = ProcedureStep.Status
 Outcome = ProcedureStep.Outcome
 
-# Outcomes that the front table spells out; the ordinary ones (positive advice, consent
-# granted, approved) go without saying.
-NOTABLE = {Outcome.NEGATIVE, Outcome.CONDITIONAL, Outcome.WITHHELD, Outcome.NOT_APPROVED}
-
 # How the sources name the participation council and say a text came into force.
 _COUNCIL = re.compile(r"(?<![a-z])(\(g\)|g)?mr(?![a-z])")
 _REFUSED = re.compile(r"onthouden|geen instemming|niet ingestemd")
@@ -49,13 +45,37 @@ def went_through_portal(version: ProtocolVersion) -> bool:
     return version.submitted_at is not None
 
 
-def _step_row(step: ProcedureStep) -> dict:
-    label = _kind_label(step.kind)
+def outcome_text(step: ProcedureStep, votes, *, outcome: str = "") -> str:
+    """The outcome as recorded, with each section's vote: "instemming verleend, ouders 3-0".
+
+    `outcome` stands in for the step's own before it is saved (the confirmation page).
+    """
+    outcome = outcome or step.outcome
     if step.status == StepStatus.NOT_APPLICABLE:
-        label = "n.v.t."
-    elif step.outcome in NOTABLE:
-        label = f"{label} ({step.get_outcome_display()})".strip()
-    return {"step": step.name, "outcome": label, "date": step.decided_on, "source": step.reason}
+        return str(StepStatus.NOT_APPLICABLE.label)
+    if not outcome:
+        return ""
+    if step.kind == StepKind.CONSENT:
+        said = _("consent granted") if outcome == Outcome.GRANTED else _("consent withheld")
+    else:
+        said = Outcome(outcome).label
+    counts = [
+        f"{GELEDINGEN.get(v.geleding, v.geleding).lower()} {v.votes_for}-{v.votes_against}"
+        for v in votes
+    ]
+    return ", ".join([str(said), *counts])
+
+
+def _step_row(step: ProcedureStep) -> dict:
+    """What the step asked for beside what came of it: "Ter instemming: instemming verleend"."""
+    asked = _kind_label(step.kind)
+    outcome = outcome_text(step, step.votes.all())
+    return {
+        "step": step.name,
+        "outcome": ": ".join(filter(None, [asked, outcome])),
+        "date": step.decided_on,
+        "source": step.reason,
+    }
 
 
 def trail_rows(version: ProtocolVersion, *, sections: list[Section] | None = None) -> list[dict]:
@@ -65,7 +85,7 @@ def trail_rows(version: ProtocolVersion, *, sections: list[Section] | None = Non
     `sections` (the board text, when the caller has it) spares a query for the imported trail.
     """
     if went_through_portal(version):
-        rows = [_step_row(step) for step in version.steps.all()]
+        rows = [_step_row(step) for step in version.steps.prefetch_related("votes")]
         if version.evaluation_date:
             rows.append(
                 {

@@ -5,6 +5,7 @@ import re
 import weasyprint
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -63,7 +64,8 @@ def approval_rows(records, body_text: str) -> list[dict]:
     for record in records:
         outcome = record.outcome
         if not record.date and outcome.lower() in {"nvt", "n.v.t."}:
-            outcome = "n.v.t."  # the sources write "nvt"; the table spells it out
+            # The sources write "nvt"; the table spells it out, in the reader's language.
+            outcome = gettext("n.v.t.")
         date = record.date.strftime("%d-%m-%Y") if record.date else ""
         row_text = " ".join(filter(None, [record.step, record.outcome, date]))
         # Seed 001's "besproken op het CDO van ..." is a sentence of the text: print it once.

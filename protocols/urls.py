@@ -45,6 +45,7 @@ urlpatterns = [
     path(f"{STEP}lcg/", procedure.step_lcg, name="step_lcg"),
     path(f"{VERSION}intrekken/", procedure.version_withdraw, name="version_withdraw"),
     path(f"{VERSION}vaststellen/", procedure.version_adopt, name="version_adopt"),
+    path(f"{VERSION}voorstel.pdf", procedure.proposal_pdf, name="proposal_pdf"),
     path(
         "protocollen/procedure/<slug:slug>/",
         procedure.procedure_settings,

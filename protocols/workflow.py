@@ -254,10 +254,13 @@ def _check_votes(step: ProcedureStep, votes: list[dict], today: date) -> list[Ge
         numbers = [vote[k] for k in ("present", "votes_for", "votes_against", "abstentions")]
         present, votes_for, votes_against, abstentions = numbers
         if min(numbers) < 0 or present > members:
-            raise ValidationError(_("More members present than the section has."))
+            raise ValidationError(
+                _("%(section)s: more members present than the section has.") % {"section": label}
+            )
         if votes_for + votes_against + abstentions != present:
             raise ValidationError(
-                _("For, against and abstentions must add up to the members present.")
+                _("%(section)s: for, against and abstentions must add up to the members present.")
+                % {"section": label}
             )
         rows.append(
             GeledingVote(
@@ -291,8 +294,7 @@ def _check_decision_date(version: ProtocolVersion, day: date, today: date) -> No
         )
 
 
-@transaction.atomic
-def record_decision(
+def check_decision(
     step: ProcedureStep,
     *,
     by: User,
@@ -300,17 +302,12 @@ def record_decision(
     outcome: str = "",
     votes: list[dict] | None = None,
     meeting_date: date | None = None,
-    remarks: str = "",
     minutes: ProposalDocument | None = None,
-) -> ProcedureStep:
-    """Record the outcome of an open step and move the procedure on.
+    remarks: str = "",
+) -> tuple[ProcedureStep, str, list[GeledingVote], str, ProposalDocument | None]:
+    """Check a decision without saving it: (step, outcome, unsaved votes, recorded_as, minutes).
 
-    For consent the outcome follows from the votes per section. The RvT's approval is
-    recorded by the board with the RvT's `minutes` (a document of the proposal), since the
-    RvT has no accounts in the portal; the step says so. Side effects: the next step
-    opens; a negative outcome sends the version back with a new draft made from it; withheld
-    consent leaves the step waiting for the board's WMS art. 32 choice. After commit, the
-    submitter and the council are told.
+    Raises ValidationError as `record_decision` would; the confirmation page shows the rest.
     """
     step = ProcedureStep.objects.select_related("version__protocol", "council").get(pk=step.pk)
     if step.kind == StepKind.ADOPTION:
@@ -339,6 +336,40 @@ def record_decision(
         outcome = Outcome.GRANTED if all(r.granted for r in rows) else Outcome.WITHHELD
     if outcome not in OUTCOMES[step.kind]:
         raise ValidationError(_("This outcome does not fit this step."))
+    return step, outcome, rows, recorded_as, minutes
+
+
+@transaction.atomic
+def record_decision(
+    step: ProcedureStep,
+    *,
+    by: User,
+    decided_on: date,
+    outcome: str = "",
+    votes: list[dict] | None = None,
+    meeting_date: date | None = None,
+    remarks: str = "",
+    minutes: ProposalDocument | None = None,
+) -> ProcedureStep:
+    """Record the outcome of an open step and move the procedure on.
+
+    For consent the outcome follows from the votes per section. The RvT's approval is
+    recorded by the board with the RvT's `minutes` (a document of the proposal), since the
+    RvT has no accounts in the portal; the step says so. Side effects: the next step
+    opens; a negative outcome sends the version back with a new draft made from it; withheld
+    consent leaves the step waiting for the board's WMS art. 32 choice. After commit, the
+    submitter and the council are told.
+    """
+    step, outcome, rows, recorded_as, minutes = check_decision(
+        step,
+        by=by,
+        decided_on=decided_on,
+        outcome=outcome,
+        votes=votes,
+        meeting_date=meeting_date,
+        minutes=minutes,
+    )
+    today = timezone.localdate()
     status = StepStatus.WITHHELD if outcome == Outcome.WITHHELD else StepStatus.DECIDED
     # One decision per step, even when two people submit at the same moment: the update
     # only succeeds for the first, on SQLite and PostgreSQL alike.
@@ -514,8 +545,7 @@ def missing_consent(version: ProtocolVersion) -> list[ProcedureStep]:
     ]
 
 
-@transaction.atomic
-def adopt(
+def check_adoption(
     version: ProtocolVersion,
     *,
     by: User,
@@ -523,14 +553,11 @@ def adopt(
     effective_date: date,
     evaluation_date: date | None = None,
     reason: str = "",
-) -> ProtocolVersion:
-    """The CvB adopts a version whose earlier steps are all done (vaststelling).
+) -> tuple[ProcedureStep, date]:
+    """Check an adoption without saving it: (the adoption step, the evaluation date).
 
-    Side effects: the previous adopted version is superseded, the evaluation date is set (two
-    years on by default) and the PDF is stored; after commit, those in the procedure are told
-    and, unless the change is editorial, staff are asked to confirm reading it.
+    Raises ValidationError as `adopt` would; the confirmation page shows the rest.
     """
-    version = _locked(version)
     step = version.steps.filter(status=StepStatus.OPEN).first()
     if version.status != Status.IN_PROCEDURE or step is None or step.kind != StepKind.ADOPTION:
         raise ValidationError(_("This version is not ready for adoption: earlier steps are open."))
@@ -560,6 +587,34 @@ def adopt(
         raise ValidationError(_("Effective and evaluation dates cannot precede adoption."))
     if evaluation_date > effective_date + MAX_EVALUATION_AFTER_IN_FORCE:
         raise ValidationError(_("Evaluate a protocol within five years of it coming into force."))
+    return step, evaluation_date
+
+
+@transaction.atomic
+def adopt(
+    version: ProtocolVersion,
+    *,
+    by: User,
+    decided_on: date,
+    effective_date: date,
+    evaluation_date: date | None = None,
+    reason: str = "",
+) -> ProtocolVersion:
+    """The CvB adopts a version whose earlier steps are all done (vaststelling).
+
+    Side effects: the previous adopted version is superseded, the evaluation date is set (two
+    years on by default) and the PDF is stored; after commit, those in the procedure are told
+    and, unless the change is editorial, staff are asked to confirm reading it.
+    """
+    version = _locked(version)
+    step, evaluation_date = check_adoption(
+        version,
+        by=by,
+        decided_on=decided_on,
+        effective_date=effective_date,
+        evaluation_date=evaluation_date,
+        reason=reason,
+    )
     updated = ProcedureStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
         status=StepStatus.DECIDED,
         outcome=Outcome.ADOPTED,

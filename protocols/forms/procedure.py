@@ -1,8 +1,10 @@
 """Forms of the approval procedure. They check the shape of input; `workflow.py` the rules.
 
 Dates are typed as dd-mm-jjjj (the portal's DATE_INPUT_FORMATS also take jjjj-mm-dd), in a
-plain text box: the browser's own date picker shows a different format per browser and
-language, and a typed date is the same for a keyboard user, a screen reader and a test.
+plain text box: a typed date is the same for a keyboard user, a screen reader and a test.
+The decision and adoption forms, often filled in on a phone straight after a meeting, use
+the browser's date picker instead (`picker=True`): it sends jjjj-mm-dd, and a browser
+without one still sends what was typed, which DATE_INPUT_FORMATS reads as dd-mm-jjjj.
 """
 
 from django import forms
@@ -21,9 +23,20 @@ from schools.forms import BoundedModelChoiceField
 from schools.models import CouncilMember
 
 DATE_FORMAT = "%d-%m-%Y"
+PICKER_FORMAT = "%Y-%m-%d"  # what <input type="date"> takes and sends
 
 
-def date_field(label, *, required=True, help_text=None, initial=None) -> forms.DateField:
+def date_field(
+    label, *, required=True, help_text=None, initial=None, picker=False
+) -> forms.DateField:
+    if picker:
+        return forms.DateField(
+            label=label,
+            required=required,
+            initial=initial,
+            help_text=help_text,
+            widget=forms.DateInput(format=PICKER_FORMAT, attrs={"type": "date"}),
+        )
     return forms.DateField(
         label=label,
         required=required,
@@ -70,9 +83,12 @@ def outcome_choices(kind: str) -> list[tuple[str, str]]:
 class RecordForm(forms.Form):
     """The decision of a step; a consent step with sections takes its outcome from the votes."""
 
-    decided_on = date_field(_("Decided on"), initial=timezone.localdate)
+    decided_on = date_field(_("Decided on"), initial=timezone.localdate, picker=True)
     meeting_date = date_field(
-        _("Meeting date"), required=False, help_text=_("As dd-mm-yyyy; empty if not in a meeting.")
+        _("Meeting date"),
+        required=False,
+        help_text=_("Empty if not in a meeting."),
+        picker=True,
     )
     outcome = forms.ChoiceField(label=_("Outcome"))
     remarks = forms.CharField(
@@ -189,12 +205,13 @@ class LcgForm(forms.Form):
 class AdoptForm(forms.Form):
     prefix = "adopt"
 
-    decided_on = date_field(_("Adopted on"), initial=timezone.localdate)
-    effective_date = date_field(_("In force from"))
+    decided_on = date_field(_("Adopted on"), initial=timezone.localdate, picker=True)
+    effective_date = date_field(_("In force from"), picker=True)
     evaluation_date = date_field(
         _("Evaluation date"),
         required=False,
-        help_text=_("As dd-mm-yyyy; empty: two years after it comes into force."),
+        help_text=_("Empty: two years after it comes into force."),
+        picker=True,
     )
     reason = forms.CharField(
         label=_("Reasons for deviating from the advice"),

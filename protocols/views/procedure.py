@@ -4,19 +4,26 @@ The rules are `protocols/workflow.py`'s: these views read a form, call the workf
 what happened. A version is fetched through `for_user`, a step only through its version, so
 an outsider gets a 404 for both. A refusal by the workflow is shown as a message above the
 form, which keeps what was typed.
+
+Recording a decision and adopting take two posts: the first checks the input (form and
+workflow) and shows a summary, with a signed copy of the input in a hidden field; the second,
+with `confirm=1`, saves it. A second confirmation is refused by the workflow, not saved twice.
 """
 
 from pathlib import PurePosixPath
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from protocols import drafts, workflow
+from protocols import drafts, pdf, record, workflow
 from protocols.forms.procedure import (
     AdoptForm,
     DocumentForm,
@@ -31,6 +38,7 @@ from protocols.forms.procedure import (
 )
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
 from protocols.rendering import download_name
+from protocols.views.council import last_adopted
 from schools.models import CouncilMember, Role, Stichting
 
 Status = ProtocolVersion.Status
@@ -95,6 +103,7 @@ def version_context(request, version) -> dict:
         for step in steps
     ]
     return {
+        "procedure_last_adopted": last_adopted(version) if version.change_summary else None,
         "procedure_steps": rows,
         "procedure_open_step": open_step,
         "procedure_withheld_step": withheld,
@@ -160,14 +169,14 @@ def version_submit(request, pk):
     )
 
 
-def _vote_forms(request, step) -> list[VoteForm]:
+def _vote_forms(data, step) -> list[VoteForm]:
     """One vote form per section whose consent is required, prefilled with its size."""
     if step.kind != StepKind.CONSENT or not step.geledingen:
         return []
     sizes = workflow.council_sizes(step.council, timezone.localdate())
     return [
         VoteForm(
-            request.POST or None,
+            data,
             geleding=geleding,
             label=GELEDINGEN.get(geleding, geleding),
             initial={"members": sizes.get(geleding, 0)},
@@ -176,8 +185,50 @@ def _vote_forms(request, step) -> list[VoteForm]:
     ]
 
 
+def _posted(request, purpose: str):
+    """The input of a two-step form: the signed copy on confirming or changing, else the post.
+
+    Returns (data, confirmed); data is None for a GET and for a copy that fails its signature.
+    """
+    if request.method != "POST":
+        return None, False
+    if "payload" not in request.POST:
+        return request.POST, False
+    try:
+        data = signing.loads(
+            request.POST["payload"], salt=f"{purpose}:{request.user.pk}", max_age=24 * 3600
+        )
+    except signing.BadSignature:
+        return None, False
+    return data, request.POST.get("confirm") == "1"
+
+
+def _payload(request, data, purpose: str) -> str:
+    """The input, signed for this user and purpose, for the confirmation page's hidden field."""
+    ignored = ("csrfmiddlewaretoken", "confirm", "edit", "payload")
+    values = {key: value for key, value in data.items() if key not in ignored}
+    return signing.dumps(values, salt=f"{purpose}:{request.user.pk}")
+
+
+def _confirm_page(request, version, *, title, summary, warnings, effects, payload, action):
+    context = {
+        "version": version,
+        "title": title,
+        "summary": summary,
+        "warnings": warnings,
+        "effects": effects,
+        "payload": payload,
+        "action": action,
+    }
+    return render(request, "protocols/procedure/procedure_confirm.html", context)
+
+
+def _day(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else "–"
+
+
 def step_record(request, pk, step_pk):
-    """Record the decision on the open step; for consent, the vote of every section."""
+    """Record the decision on the open step, after a summary to confirm; for consent, the votes."""
     version = _version(request, pk)
     step = _step(version, step_pk)
     if step.kind == StepKind.ADOPTION or not workflow.may_record(request.user, step):
@@ -185,20 +236,37 @@ def step_record(request, pk, step_pk):
     if step.status != StepStatus.OPEN:
         messages.error(request, _("This step is not open for a decision."))
         return redirect(version)
-    form = RecordForm(request.POST or None, step=step)
-    vote_forms = _vote_forms(request, step)
+    purpose = f"step_record:{step.pk}"
+    data, confirmed = _posted(request, purpose)
+    form = RecordForm(data, step=step)
+    vote_forms = _vote_forms(data, step)
+    editing = request.POST.get("edit") == "1"
     # A list, not a generator: every form must be validated to show all of its errors.
-    if all([form.is_valid()] + [f.is_valid() for f in vote_forms]):
+    if not editing and all([form.is_valid()] + [f.is_valid() for f in vote_forms]):
+        values = {
+            "by": request.user,
+            "votes": [f.vote() for f in vote_forms] or None,
+            **form.cleaned_data,
+        }
         try:
-            step = workflow.record_decision(
-                step,
-                by=request.user,
-                votes=[f.vote() for f in vote_forms] or None,
-                **form.cleaned_data,
-            )
+            if not confirmed:
+                outcome, rows = workflow.check_decision(step, **values)[1:3]
+            else:
+                step = workflow.record_decision(step, **values)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
+            if not confirmed:
+                return _confirm_page(
+                    request,
+                    version,
+                    title=_("Check the decision: %(step)s") % {"step": step.name},
+                    summary=_decision_summary(step, form.cleaned_data, outcome, rows),
+                    warnings=_decision_warnings(version),
+                    effects=[],
+                    payload=_payload(request, data, purpose),
+                    action=_("Confirm and record"),
+                )
             messages.success(
                 request,
                 _("The decision on %(step)s has been recorded: %(outcome)s.")
@@ -207,6 +275,13 @@ def step_record(request, pk, step_pk):
             if step.outcome in workflow.SENDS_BACK:
                 messages.info(request, _("The version has been sent back with a new draft."))
             return redirect(version)
+    for vote_form in vote_forms:
+        # The field errors stand inside the section's box; the message names the section too.
+        if data is not None and not editing and vote_form.errors:
+            messages.error(
+                request,
+                _("%(section)s: check the numbers of the vote.") % {"section": vote_form.label},
+            )
     return _form_page(
         request,
         version,
@@ -215,8 +290,54 @@ def step_record(request, pk, step_pk):
         vote_forms=vote_forms,
         title=_("Record the decision: %(step)s") % {"step": step.name},
         intro=_("The outcome follows from the votes of the sections.") if vote_forms else "",
-        button=_("Record decision"),
+        button=_("Check the decision"),
     )
+
+
+def _decision_summary(step, data, outcome, rows) -> list[tuple[str, str]]:
+    summary = [
+        (_("Step"), step.name),
+        (_("Decided on"), _day(data["decided_on"])),
+    ]
+    if data.get("meeting_date"):
+        summary.append((_("Meeting date"), _day(data["meeting_date"])))
+    summary.append((_("Outcome"), record.outcome_text(step, rows, outcome=outcome)))
+    for row in rows:
+        summary.append(
+            (
+                GELEDINGEN.get(row.geleding, row.geleding),
+                _(
+                    "%(present)s of %(members)s present; for %(yes)s, against %(no)s, "
+                    "abstentions %(abstained)s"
+                )
+                % {
+                    "present": row.present,
+                    "members": row.members,
+                    "yes": row.votes_for,
+                    "no": row.votes_against,
+                    "abstained": row.abstentions,
+                },
+            )
+        )
+    if data.get("minutes"):
+        summary.append((_("The RvT's minutes"), data["minutes"].title))
+    if data.get("remarks"):
+        summary.append((_("Remarks"), data["remarks"]))
+    return summary
+
+
+def _decision_warnings(version) -> list[str]:
+    unanswered = version.questions.filter(answer="").count()
+    if not unanswered:
+        return []
+    return [
+        ngettext(
+            "%(count)s question about this proposal has not been answered yet.",
+            "%(count)s questions about this proposal have not been answered yet.",
+            unanswered,
+        )
+        % {"count": unanswered}
+    ]
 
 
 @require_POST
@@ -312,18 +433,64 @@ def step_lcg(request, pk, step_pk):
 
 @require_POST
 def version_adopt(request, pk):
-    """The board's vaststelling: the last step; the previous adopted version is superseded."""
+    """The board's vaststelling, after a summary of what will happen; the last step."""
     version = _version(request, pk)
-    form = AdoptForm(request.POST, reason_required=_deviates_from_advice(version.steps.all()))
-    if form.is_valid():
+    purpose = "version_adopt"
+    data, confirmed = _posted(request, purpose)
+    form = AdoptForm(data, reason_required=_deviates_from_advice(version.steps.all()))
+    if request.POST.get("edit") != "1" and form.is_valid():
         try:
-            workflow.adopt(version, by=request.user, **form.cleaned_data)
+            if not confirmed:
+                _adoption_step, evaluation_date = workflow.check_adoption(
+                    version, by=request.user, **form.cleaned_data
+                )
+            else:
+                workflow.adopt(version, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
+            if not confirmed:
+                return _confirm_page(
+                    request,
+                    version,
+                    title=_("Check the adoption"),
+                    summary=_adoption_summary(form.cleaned_data, evaluation_date),
+                    warnings=[],
+                    effects=_adoption_effects(version, form.cleaned_data["effective_date"]),
+                    payload=_payload(request, data, purpose),
+                    action=_("Confirm and adopt"),
+                )
             messages.success(request, _("The version has been adopted."))
             return redirect(version)
-    return _form_page(request, version, form, title=_("Adopt this version"), button=_("Adopt"))
+    return _form_page(
+        request, version, form, title=_("Adopt this version"), button=_("Check the adoption")
+    )
+
+
+def _adoption_summary(data, evaluation_date) -> list[tuple[str, str]]:
+    summary = [
+        (_("Adopted on"), _day(data["decided_on"])),
+        (_("In force from"), _day(data["effective_date"])),
+        (_("Evaluation date"), _day(evaluation_date)),
+    ]
+    if data.get("reason"):
+        summary.append((_("Reasons for deviating from the advice"), data["reason"]))
+    return summary
+
+
+def _adoption_effects(version, effective_date) -> list[str]:
+    effects = [_("The PDF of this version is stored for every school it applies to.")]
+    if version.is_editorial:
+        effects.append(_("This is an editorial change: staff are not asked to confirm reading."))
+    else:
+        effects.append(_("Staff are asked to confirm that they have read this version."))
+    effects.append(_("Everyone involved in the procedure is told it has been adopted."))
+    if effective_date > timezone.localdate():
+        effects.append(
+            _("Until %(date)s the public page keeps showing the current version.")
+            % {"date": _day(effective_date)}
+        )
+    return effects
 
 
 def procedure_settings(request, slug):
@@ -397,3 +564,13 @@ def document_download(request, pk, document_pk):
         as_attachment=True,
         filename=download_name(document.title) + extension,
     )
+
+
+def proposal_pdf(request, pk):
+    """The proposal as a PDF with its CONCEPT mark, for a council that meets on paper."""
+    version = _version(request, pk)
+    data = pdf.render_version_pdf(version)
+    filename = download_name(version.protocol.title, f"voorstel versie {version.number}.pdf")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -305,9 +305,11 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
         "link", name=nl("Record the decision: %(step)s") % {"step": "Directeuren"}, exact=True
     ).click()
     expect(h1(director)).to_have_text(nl("Record the decision: %(step)s") % {"step": "Directeuren"})
-    field(director, nl("Decided on")).fill(dmy(today))
+    # The browser's date picker takes and sends jjjj-mm-dd.
+    field(director, nl("Decided on")).fill(today.isoformat())
     field(director, nl("Outcome")).select_option(label=nl("positive"))
-    director.get_by_role("button", name=nl("Record decision"), exact=True).click()
+    director.get_by_role("button", name=nl("Check the decision"), exact=True).click()
+    director.get_by_role("button", name=nl("Confirm and record"), exact=True).click()
 
     expect(status_message(director)).to_contain_text(
         nl("The decision on %(step)s has been recorded: %(outcome)s.")
@@ -337,7 +339,7 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
     }
     tasks(member).get_by_role("link", name=task, exact=True).click()
     expect(member).to_have_url(version_url)
-    expect(member.get_by_text(f"{nl('What has changed')}: {SUMMARY}")).to_be_visible()
+    expect(region(member, nl("What has changed"))).to_contain_text(SUMMARY)
     expect(
         procedure(member).get_by_role(
             "link", name=nl("Record the decision: %(step)s") % {"step": "GMR"}, exact=True
@@ -409,10 +411,11 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
         member.get_by_text(nl("The outcome follows from the votes of the sections."))
     ).to_be_visible()
     expect(field(member, nl("Outcome"))).to_have_count(0)
-    field(member, nl("Decided on")).fill(dmy(today))
+    field(member, nl("Decided on")).fill(today.isoformat())
     fill_vote(member, "Parents", members=3, present=3, votes_for=3, against=0, abstentions=0)
     fill_vote(member, "Staff", members=3, present=3, votes_for=2, against=0, abstentions=1)
-    member.get_by_role("button", name=nl("Record decision"), exact=True).click()
+    member.get_by_role("button", name=nl("Check the decision"), exact=True).click()
+    member.get_by_role("button", name=nl("Confirm and record"), exact=True).click()
 
     expect(status_message(member)).to_contain_text(
         nl("The decision on %(step)s has been recorded: %(outcome)s.")
@@ -458,10 +461,11 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
     tasks(board).get_by_role("link", name=adopt_task, exact=True).click()
     expect(board).to_have_url(version_url)
     adopt = board.get_by_role("form", name=nl("Adopt this version"), exact=True)
-    field(adopt, nl("Adopted on")).fill(dmy(today))
-    field(adopt, nl("In force from")).fill(dmy(today))
+    field(adopt, nl("Adopted on")).fill(today.isoformat())
+    field(adopt, nl("In force from")).fill(today.isoformat())
     expect(field(adopt, nl("Evaluation date"))).to_have_value("")
     adopt.get_by_role("button", name=nl("Adopt"), exact=True).click()
+    board.get_by_role("button", name=nl("Confirm and adopt"), exact=True).click()
 
     expect(status_message(board)).to_contain_text(nl("The version has been adopted."))
     expect(board.locator("main p strong").first).to_have_text(nl("Adopted"))
@@ -497,10 +501,15 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
     front, _contents, body = text.partition(nl("Contents"))
     # Step, outcome and date of each row, in the order of the chain.
     rows = [
-        ["Directeuren", nl("For advice"), dmy(today)],
-        ["GMR", nl("For consent"), dmy(today)],
-        ["RvT", "n.v.t.", dmy(today), NVT_REASON],
-        ["Vaststelling CvB", dmy(today)],
+        ["Directeuren", f"{nl('For advice')}: {nl('positive')}", dmy(today)],
+        [
+            "GMR",
+            f"{nl('For consent')}: {nl('consent granted')},",
+            f"{nl('Parents').lower()} 3-0, {nl('Staff').lower()} 2-0",
+            dmy(today),
+        ],
+        ["RvT", f"{nl('For approval')}: n.v.t.", dmy(today), NVT_REASON],
+        ["Vaststelling CvB", nl("adopted"), dmy(today)],
         [nl("Evaluation"), dmy(evaluation)],
     ]
     table = "".join(squeezed(" ".join(row)) for row in rows)

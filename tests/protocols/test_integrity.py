@@ -65,7 +65,9 @@ def test_vote_with_more_present_than_the_council_has_is_refused(
     consent = advance_to_consent(draft, director)
     votes = votes_of_three(parents=(4, 4, 0, 0))
     del votes[0]["members"]  # not typed: the workflow counts the council itself
-    with pytest.raises(ValidationError, match="Er zijn meer leden aanwezig dan de geleding heeft."):
+    with pytest.raises(
+        ValidationError, match="Ouders: er zijn meer leden aanwezig dan de geleding heeft."
+    ):
         workflow.record_decision(consent, by=gmr_member, decided_on=today(), votes=votes)
 
 

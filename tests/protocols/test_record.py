@@ -109,10 +109,10 @@ def test_trail_rows_of_a_portal_adopted_version_show_every_step_with_its_date(
     )
     rows = [(r["step"], r["outcome"], r["date"]) for r in record.trail_rows(version)]
     assert rows == [
-        ("Directeuren", "Ter advisering", advised),
-        ("GMR", "Ter instemming", consented),
-        ("RvT", "n.v.t.", today()),
-        ("Vaststelling CvB", "", today()),
+        ("Directeuren", "Ter advisering: positief", advised),
+        ("GMR", "Ter instemming: instemming verleend, ouders 2-1, personeel 2-1", consented),
+        ("RvT", "Ter goedkeuring: n.v.t.", today()),
+        ("Vaststelling CvB", "vastgesteld", today()),
         ("Evaluatie", "", wms.add_months(today(), 24)),
     ]
 
@@ -158,10 +158,10 @@ def test_pdf_front_table_of_a_portal_adopted_version_shows_all_dates(
     )
     text = squash(PdfReader(io.BytesIO(render_version_pdf(version))).pages[0].extract_text())
     expected = [
-        f"Directeuren Ter advisering {advised:%d-%m-%Y}",
-        f"GMR Ter instemming {consented:%d-%m-%Y}",
-        f"RvT n.v.t. {today():%d-%m-%Y}",
-        f"Vaststelling CvB {today():%d-%m-%Y}",
+        f"Directeuren Ter advisering: positief {advised:%d-%m-%Y}",
+        f"GMR Ter instemming: instemming verleend, ouders 2-1, personeel 2-1 {consented:%d-%m-%Y}",
+        f"RvT Ter goedkeuring: n.v.t. {today():%d-%m-%Y}",
+        f"Vaststelling CvB vastgesteld {today():%d-%m-%Y}",
         f"Evaluatie {wms.add_months(today(), 24):%d-%m-%Y}",
     ]
     assert [squash(row) in text for row in expected] == [True] * 5

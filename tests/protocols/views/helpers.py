@@ -38,6 +38,17 @@ def step_rows(response) -> list[list[str]]:
     ]
 
 
+def confirmed_post(client, path, data, **kwargs):
+    """Post a two-step form as the user does: the input, then the confirmation of its summary.
+
+    When the first post shows no summary (an error), that response is returned.
+    """
+    first = client.post(path, data)
+    if "payload" not in (first.context or {}):
+        return first
+    return client.post(path, {"payload": first.context["payload"], "confirm": "1"}, **kwargs)
+
+
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 

@@ -1,11 +1,13 @@
 """version_adopt: only the board (CvB) adopts, and only when the procedure allows it."""
 
+from datetime import timedelta
+
 import pytest
 
 from protocols import workflow
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
 from tests.protocols.helpers import today, votes_of_three
-from tests.protocols.views.helpers import dmy, messages_of, step_of, url
+from tests.protocols.views.helpers import confirmed_post, dmy, messages_of, step_of, url
 
 pytestmark = pytest.mark.django_db
 Status = ProtocolVersion.Status
@@ -26,7 +28,8 @@ def to_adoption(version, director, gmr_parent, advice=Outcome.POSITIVE):
 def test_a_teacher_cannot_adopt(client, submitted, director, gmr_parent, teacher):
     to_adoption(submitted, director, gmr_parent)
     client.force_login(teacher)
-    response = client.post(
+    response = confirmed_post(
+        client,
         url("version_adopt", submitted.pk),
         {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())},
     )
@@ -40,7 +43,8 @@ def test_a_teacher_cannot_adopt(client, submitted, director, gmr_parent, teacher
 def test_a_parent_on_the_council_cannot_adopt(client, submitted, director, gmr_parent):
     to_adoption(submitted, director, gmr_parent)
     client.force_login(gmr_parent)
-    response = client.post(
+    response = confirmed_post(
+        client,
         url("version_adopt", submitted.pk),
         {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())},
     )
@@ -74,7 +78,8 @@ def test_version_adopt_after_conditional_advice_requires_reasons(
 ):
     to_adoption(submitted, director, gmr_parent, advice=Outcome.CONDITIONAL)
     client.force_login(board_member)
-    response = client.post(
+    response = confirmed_post(
+        client,
         url("version_adopt", submitted.pk),
         {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())},
     )
@@ -83,5 +88,57 @@ def test_version_adopt_after_conditional_advice_requires_reasons(
 
 def test_version_adopt_is_404_for_outsider(client, submitted, outsider):
     client.force_login(outsider)
-    response = client.post(url("version_adopt", submitted.pk), {})
+    response = confirmed_post(client, url("version_adopt", submitted.pk), {})
     assert response.status_code == 404
+
+
+def test_version_adopt_first_post_says_what_will_happen_and_saves_nothing(
+    client, submitted, director, gmr_parent, board_member
+):
+    to_adoption(submitted, director, gmr_parent)
+    client.force_login(board_member)
+    response = client.post(
+        url("version_adopt", submitted.pk),
+        {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())},
+    )
+    submitted.refresh_from_db()
+    assert (submitted.status, response.context["effects"]) == (
+        Status.IN_PROCEDURE,
+        [
+            "De pdf van deze versie wordt bewaard voor elke school waarvoor hij geldt.",
+            "Medewerkers wordt gevraagd te bevestigen dat ze deze versie hebben gelezen.",
+            "Iedereen die bij de procedure betrokken is, hoort dat hij is vastgesteld.",
+        ],
+    )
+
+
+def test_version_adopt_twice_confirmed_adopts_once(
+    client, submitted, director, gmr_parent, board_member
+):
+    to_adoption(submitted, director, gmr_parent)
+    client.force_login(board_member)
+    path = url("version_adopt", submitted.pk)
+    data = {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())}
+    payload = client.post(path, data).context["payload"]
+    client.post(path, {"payload": payload, "confirm": "1"})
+    again = client.post(path, {"payload": payload, "confirm": "1"})
+    submitted.refresh_from_db()
+    assert (submitted.status, messages_of(again)[-1]) == (
+        Status.ADOPTED,
+        "Deze versie is niet klaar voor vaststelling: eerdere stappen staan nog open.",
+    )
+
+
+def test_version_adopted_for_a_later_date_shows_when_it_takes_effect(
+    client, submitted, director, gmr_parent, board_member
+):
+    to_adoption(submitted, director, gmr_parent)
+    later = today() + timedelta(days=30)
+    client.force_login(board_member)
+    response = confirmed_post(
+        client,
+        url("version_adopt", submitted.pk),
+        {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(later)},
+        follow=True,
+    )
+    assert f"vastgesteld, in werking vanaf {dmy(later)}" in response.content.decode()
