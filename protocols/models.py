@@ -376,7 +376,7 @@ class StepFields(models.Model):
         blank=True,
         help_text=_("Empty: the council's own term, or none for the board."),
     )
-    may_be_not_applicable = models.BooleanField(_("may be marked n.v.t."), default=False)
+    may_be_not_applicable = models.BooleanField(_("may be marked not applicable"), default=False)
 
     class Meta:
         abstract = True
@@ -415,7 +415,7 @@ class ProcedureStep(StepFields):
         WAITING = "waiting", _("waiting")
         OPEN = "open", _("open")
         DECIDED = "decided", _("decided")
-        NOT_APPLICABLE = "not_applicable", _("n.v.t.")
+        NOT_APPLICABLE = "not_applicable", _("not applicable")
         WITHHELD = "withheld", _("consent withheld")
 
     class Outcome(models.TextChoices):
@@ -456,7 +456,7 @@ class ProcedureStep(StepFields):
         _("reason"),
         blank=True,
         editable=False,
-        help_text=_("Why n.v.t., or why the board deviates."),
+        help_text=_("Why not applicable, or why the board deviates."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

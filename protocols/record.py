@@ -205,11 +205,9 @@ def _log_steps(version: ProtocolVersion) -> list[dict]:
             "kind": _kind_label(step.kind),
             "opened_on": step.opened_on,
             "due_on": step.due_on,
-            "outcome": (
-                "n.v.t."
-                if step.status == StepStatus.NOT_APPLICABLE
-                else step.get_outcome_display() or step.get_status_display()
-            ),
+            # As recorded, with the votes ("instemming verleend, ouders 3-0"); an undecided
+            # step shows where it stands.
+            "outcome": outcome_text(step, step.votes.all()) or step.get_status_display(),
             "date": step.decided_on,
             "meeting_date": step.meeting_date,
             "votes": _votes(step),

@@ -65,7 +65,7 @@ def approval_rows(records, body_text: str) -> list[dict]:
         outcome = record.outcome
         if not record.date and outcome.lower() in {"nvt", "n.v.t."}:
             # The sources write "nvt"; the table spells it out, in the reader's language.
-            outcome = gettext("n.v.t.")
+            outcome = gettext("not applicable")
         date = record.date.strftime("%d-%m-%Y") if record.date else ""
         row_text = " ".join(filter(None, [record.step, record.outcome, date]))
         # Seed 001's "besproken op het CDO van ..." is a sentence of the text: print it once.

@@ -97,7 +97,7 @@ def _steps(user) -> list[Item]:
             tasks.append(Item(title % names, url, step.due_on, _term_urgency(step.due_on, today)))
         if step.is_board and step.status == StepStatus.OPEN and step.body == StepBody.SUPERVISORY:
             title = _(
-                "Record the supervisory board's decision (or n.v.t.) on "
+                "Record the supervisory board's decision (or mark it not applicable) on "
                 "%(protocol)s version %(number)s"
             )
             tasks.append(Item(title % names, url, step.due_on, _term_urgency(step.due_on, today)))

@@ -439,7 +439,7 @@ def mark_not_applicable(step: ProcedureStep, *, by: User, reason: str) -> Proced
         recorded_at=timezone.now(),
     )
     if not updated:
-        raise ValidationError(_("Only the open step can be marked n.v.t."))
+        raise ValidationError(_("Only the open step can be marked not applicable."))
     _open_next(step.version, step.position, timezone.localdate())
     step.refresh_from_db()
     return step
@@ -734,7 +734,9 @@ def save_template(stichting, *, steps: list[dict], by: User) -> list[ProcedureSt
         if step["body"] == StepBody.FORUM and not step.get("forum", "").strip():
             raise ValidationError(_("Name the forum of a step with another forum."))
         if step["body"] == StepBody.COUNCIL and step.get("may_be_not_applicable"):
-            raise ValidationError(_("The participation council's step cannot be n.v.t."))
+            raise ValidationError(
+                _("The participation council's step cannot be marked not applicable.")
+            )
     stichting.procedure_steps.all().delete()
     return ProcedureStepDefinition.objects.bulk_create(
         ProcedureStepDefinition(stichting=stichting, position=position, **step)

@@ -245,7 +245,9 @@ class StepDefinitionForm(forms.Form):
         required=False,
         help_text=_("Empty: the council's own term."),
     )
-    may_be_not_applicable = forms.BooleanField(label=_("May be n.v.t."), required=False)
+    may_be_not_applicable = forms.BooleanField(
+        label=_("May be marked not applicable"), required=False
+    )
 
 
 class BaseStepDefinitionFormSet(forms.BaseFormSet):

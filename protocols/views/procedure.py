@@ -352,15 +352,15 @@ def step_not_applicable(request, pk, step_pk):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("%(step)s is marked n.v.t.") % {"step": step.name})
+            messages.success(request, _("%(step)s is marked not applicable.") % {"step": step.name})
             return redirect(version)
     return _form_page(
         request,
         version,
         form,
         step=step,
-        title=_("Mark as n.v.t.: %(step)s") % {"step": step.name},
-        button=_("Mark n.v.t."),
+        title=_("Mark as not applicable: %(step)s") % {"step": step.name},
+        button=_("Mark not applicable"),
     )
 
 

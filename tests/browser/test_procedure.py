@@ -438,13 +438,13 @@ def test_seed_003_chain_from_submission_to_reading_confirmation(
     # 5. The director marks the RvT's approval n.v.t., with the reason.
     director.goto(seed.draft.get_absolute_url())
     expect(step_row(director, "RvT")).to_have_attribute("aria-current", "step")
-    mark = nl("Mark as n.v.t.: %(step)s") % {"step": "RvT"}
+    mark = nl("Mark as not applicable: %(step)s") % {"step": "RvT"}
     procedure(director).get_by_text(mark, exact=True).click()
     field(procedure(director), nl("Why this step does not apply")).fill(NVT_REASON)
-    procedure(director).get_by_role("button", name=nl("Mark n.v.t."), exact=True).click()
+    procedure(director).get_by_role("button", name=nl("Mark not applicable"), exact=True).click()
 
     expect(status_message(director)).to_contain_text(
-        nl("%(step)s is marked n.v.t.") % {"step": "RvT"}
+        nl("%(step)s is marked not applicable.") % {"step": "RvT"}
     )
     rvt = step_cells(director, "RvT")
     expect(rvt.nth(5)).to_contain_text("n.v.t.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from protocols import demo, drafts, record, wms, workflow
@@ -248,7 +249,47 @@ def test_decision_log_has_steps_votes_and_dates_of_a_portal_version(
         consent["outcome"],
         [(v["votes_for"], v["votes_against"], v["granted"]) for v in consent["votes"]],
         entry["problems"],
-    ) == (version, today(), "GMR", "verleend", [(2, 1, True), (2, 1, True)], [])
+    ) == (
+        version,
+        today(),
+        "GMR",
+        "instemming verleend, ouders 2-1, personeel 2-1",
+        [(2, 1, True), (2, 1, True)],
+        [],
+    )
+
+
+def test_decision_log_outcomes_are_as_recorded_and_in_the_readers_language(
+    school, director, board_member, gmr_of_six
+):
+    version = through_portal(
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=today(),
+        consented=today(),
+        adopted=today(),
+    )
+    outcomes = {}
+    for language in ["nl", "en"]:
+        with translation.override(language):
+            (entry,) = record.decision_log(version.protocol)
+            outcomes[language] = [step["outcome"] for step in entry["steps"]]
+    assert outcomes == {
+        "nl": [
+            "positief",
+            "instemming verleend, ouders 2-1, personeel 2-1",
+            "n.v.t.",
+            "vastgesteld",
+        ],
+        "en": [
+            "positive",
+            "consent granted, parents 2-1, staff 2-1",
+            "not applicable",
+            "adopted",
+        ],
+    }
 
 
 def test_decision_log_leaves_out_a_plain_draft(school):
