@@ -46,8 +46,11 @@ WRAPPED_DATES = """() => {
 
 
 def problems(page) -> list[str]:
-    """axe-core's WCAG 2.1 AA violations, and any date that wraps."""
-    return violations(page) + [f"date wraps: {d}" for d in page.evaluate(WRAPPED_DATES)]
+    """axe-core's WCAG 2.1 AA violations, any date that wraps, a page wider than the screen."""
+    found = violations(page) + [f"date wraps: {d}" for d in page.evaluate(WRAPPED_DATES)]
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+        found.append("the page scrolls sideways")
+    return found
 
 
 def _check(found, page, paths):
