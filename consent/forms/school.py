@@ -57,7 +57,7 @@ class PaperFormForm(forms.Form):
     note = forms.CharField(
         label=_("Where is the paper form kept?"),
         max_length=500,
-        help_text=_("For example: scanned in the pupil file, 14-09-2026."),
+        help_text=_("For example: scanned into the pupil file on 14 September 2026."),
     )
 
     def __init__(self, *args, signers, **kwargs):

@@ -46,6 +46,31 @@ def violations(page) -> list[str]:
     ]
 
 
+# Every dd-mm-jjjj on the page whose characters the browser lays out on more than one line.
+WRAPPED_DATES = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const wrapped = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.textContent.matchAll(/\\b\\d{2}-\\d{2}-\\d{4}\\b/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (lines.size > 1) wrapped.push(match[0]);
+    }
+  }
+  return wrapped;
+}"""
+
+
+def problems(page) -> list[str]:
+    """axe-core's WCAG 2.1 AA violations, any date that wraps, a page wider than the screen."""
+    found = violations(page) + [f"date wraps: {d}" for d in page.evaluate(WRAPPED_DATES)]
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+        found.append("the page scrolls sideways")
+    return found
+
+
 @pytest.fixture
 def world(db):
     """One school with a group, its people, and a board-wide protocol in procedure."""
@@ -163,7 +188,7 @@ def consent_and_incidents(world):
 def _pages(found, page, live_server, paths):
     for path in paths:
         page.goto(f"{live_server.url}{path}")
-        found[path] = violations(page)
+        found[path] = problems(page)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -211,6 +236,8 @@ def test_consent_and_incident_pages_of_every_role_meet_wcag_21_aa(
             reverse("incidents:incident_detail", args=[incident.pk]),
             reverse("incidents:school_figures", args=[school.slug]),
             f"/protocollen/{w['new'].protocol_id}/besluitenlijst/",
+            w["group"].get_absolute_url(),
+            reverse("schools:signin_history", args=[school.slug]),
         ],
     )
     page.context.clear_cookies()
@@ -222,6 +249,7 @@ def test_consent_and_incident_pages_of_every_role_meet_wcag_21_aa(
         [
             reverse("consent:board_coverage", args=[school.stichting.slug]),
             reverse("incidents:board_figures", args=[school.stichting.slug]),
+            reverse("protocols:procedure_settings", args=[school.stichting.slug]),
         ],
     )
     assert found == {path: [] for path in found}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from protocols import acknowledgements, workflow
 from protocols.models import ProcedureStep, StepKind
-from tests.browser.test_accessibility import violations
+from tests.browser.test_accessibility import problems
 from tests.browser.test_procedure import (  # noqa: F401 (browser_of is a fixture)
     SUMMARY,
     browser_of,
@@ -26,31 +26,6 @@ from tests.browser.test_procedure import (  # noqa: F401 (browser_of is a fixtur
 from tests.factories import GuardianFactory, PupilFactory
 
 pytestmark = pytest.mark.browser
-
-
-# Every dd-mm-jjjj on the page whose characters the browser lays out on more than one line.
-WRAPPED_DATES = """() => {
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const wrapped = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const match of node.textContent.matchAll(/\\b\\d{2}-\\d{2}-\\d{4}\\b/g)) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
-      if (lines.size > 1) wrapped.push(match[0]);
-    }
-  }
-  return wrapped;
-}"""
-
-
-def problems(page) -> list[str]:
-    """axe-core's WCAG 2.1 AA violations, any date that wraps, a page wider than the screen."""
-    found = violations(page) + [f"date wraps: {d}" for d in page.evaluate(WRAPPED_DATES)]
-    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-        found.append("the page scrolls sideways")
-    return found
 
 
 def _check(found, page, paths):

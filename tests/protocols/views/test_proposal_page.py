@@ -35,7 +35,7 @@ def test_proposal_page_links_the_diff_and_the_pdf_of_the_proposal(client, propos
 def test_procedure_dates_do_not_wrap(client, proposal, director):
     client.force_login(director)
     html = client.get(proposal.get_absolute_url()).content.decode()
-    assert f'<td class="text-nowrap">{dmy(today())}</td>' in html
+    assert f'<span class="text-nowrap">{dmy(today())}</span>' in html
 
 
 def test_procedure_has_a_stacked_list_for_phones(client, proposal, director):
