@@ -24,6 +24,7 @@ PORT ?= 8000
 
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable  # a no-op unless CACHE_URL=db://
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 MFA_DEMO_WAIVER=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -316,3 +316,74 @@ PORTAL_DEMO_LOADERS = [
 # Branding of the deployment (footer, accessibility statement).
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Schoolportaal sociale media")
 ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
+
+
+# --- More than one app server (issue 12): private files, the cache, sessions -----------------
+# README "More than one app server". Private files (stored PDFs, supporting documents,
+# incident attachments) go to STORAGES["private"], served only through schools.files.serve()
+# after a view's access check: MEDIA_ROOT/private on local disk by default (share it between
+# app servers), or an S3-compatible bucket when S3_BUCKET is set. Objects get no ACL (new
+# AWS buckets refuse ACLs; the bucket blocks public access) and are handed out as URLs
+# signed for S3_URL_SECONDS; an existing name is never overwritten.
+def private_storage_from_env(environ) -> dict:
+    """STORAGES["private"]: an S3-compatible bucket when S3_BUCKET is set, else local disk."""
+    if not environ.get("S3_BUCKET"):
+        return {"BACKEND": "schools.files.PrivateFileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["S3_BUCKET"],
+            # MinIO and other S3-compatible stores; browsers follow the signed URLs there.
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION") or None,
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID, an instance role, ...).
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(environ.get("S3_URL_SECONDS") or "60"),
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES["private"] = private_storage_from_env(os.environ)
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from CACHE_URL: redis://…, db:// (or `database`), empty = this process.
+
+    `db://NAME` names the table (default `portal_cache`; `manage.py createcachetable` makes
+    it). Anything else is refused, so a typo never falls back to a cache nobody shares.
+    """
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = url.split("://", 1)[0].lower() if "://" in url else url.lower()
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme in {"db", "database"}:
+        table = url.split("://", 1)[1].strip("/") if "://" in url else ""
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table or "portal_cache",
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ValueError(f"CACHE_URL: unknown cache {scheme!r}; use redis://, db:// or leave empty.")
+
+
+# The cache counts the public report page's rate limit (incidents/views/public.py) and keeps
+# rendered HTML: with several app servers it must be shared (Redis or the database), or each
+# server counts and invalidates on its own. `check --deploy` warns when APP_SERVERS > 1 and
+# the cache lives in one process. django-axes counts failed logins in the database.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+APP_SERVERS = int(os.environ.get("APP_SERVERS", "1"))
+# Sessions live in the database, which every app server shares; with Redis they are read
+# from the cache first (written to both), which makes Redis as needed as the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)

@@ -15,13 +15,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from protocols.models import Section
+from schools.files import private_storage  # migration 0001 names it from here
 from schools.models import Pupil, School, Staff, Stichting
 
 
@@ -586,31 +586,6 @@ class Takedown(models.Model):
 
     def __str__(self):
         return f"{self.get_route_display()}: {self.get_status_display()}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT/private that have no URL: served only by a view after the check."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return PurePath(settings.MEDIA_ROOT) / "private"
-
-    @property
-    def location(self):
-        return str(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; serve them through a view.")
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage():
-    return _private_storage
 
 
 def _attachment_path(instance, filename):

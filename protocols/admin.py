@@ -6,6 +6,7 @@ template of a stichting is edited here until the portal has a page for it.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from protocols.models import (
@@ -79,11 +80,28 @@ class ProcedureRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["version"]
 
 
+class PrivateFileAdmin(admin.ModelAdmin):
+    """The stored file is shown by name only: private files have no URL (schools/files.py).
+
+    The portal's own pages add them, after their checks.
+    """
+
+    exclude = ["file"]
+
+    @admin.display(description=_("stored as"))
+    def stored_as(self, obj):
+        return obj.file.name
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(StoredPdf)
-class StoredPdfAdmin(admin.ModelAdmin):
+class StoredPdfAdmin(PrivateFileAdmin):
     list_display = ["version", "school", "rendered_at"]
     list_select_related = ["version__protocol", "school"]
     raw_id_fields = ["version"]
+    readonly_fields = ["stored_as", "rendered_at"]
 
 
 @admin.register(ProcedureStepDefinition)
@@ -139,7 +157,7 @@ class AcknowledgementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProposalDocument)
-class ProposalDocumentAdmin(admin.ModelAdmin):
+class ProposalDocumentAdmin(PrivateFileAdmin):
     list_display = ["title", "version", "uploaded_by", "uploaded_at"]
     list_select_related = ["version__protocol", "uploaded_by"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
+    readonly_fields = ["stored_as", "uploaded_by", "uploaded_at"]

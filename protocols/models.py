@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from schools.files import private_storage
 from schools.models import School, Stichting
 
 
@@ -298,7 +299,7 @@ class StoredPdf(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("school")
     )
-    file = models.FileField(_("file"), upload_to=_pdf_path)
+    file = models.FileField(_("file"), upload_to=_pdf_path, storage=private_storage)
     rendered_at = models.DateTimeField(_("rendered at"), auto_now_add=True)
 
     class Meta:
@@ -691,7 +692,7 @@ class Acknowledgement(models.Model):
 
 
 def _document_path(instance, filename):
-    return f"private/proposals/{instance.version_id}/{filename}"
+    return f"proposals/{instance.version_id}/{filename}"
 
 
 class ProposalDocument(models.Model):
@@ -707,7 +708,7 @@ class ProposalDocument(models.Model):
         verbose_name=_("version"),
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=_document_path)
+    file = models.FileField(_("file"), upload_to=_document_path, storage=private_storage)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -7,5 +7,5 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools and people")
 
     def ready(self):
-        # The sign-in log's receivers and the deploy check register themselves on import.
-        from schools import security  # noqa: F401
+        # The sign-in log's receivers and the deploy checks register themselves on import.
+        from schools import checks, security  # noqa: F401

@@ -72,3 +72,41 @@ def empty_the_consent_ledger_before_a_flush(request):
 
     ledger.purge_rows(ConsentEvent.objects.all())
     ledger.purge_rows(ActivityAnswer.objects.all())
+
+
+S3_BUCKET = "portaal-prive"
+S3_URL_SECONDS = 45
+
+
+@pytest.fixture
+def s3_bucket(settings, tmp_path):
+    """Private files in an S3 bucket of moto's in-process mock (real S3 leaves the process).
+
+    Configured from the environment as a deployment would be (config/settings.py), with a
+    URL lifetime other than the default, so a test sees the setting at work. Anything written
+    to local disk by mistake would land in MEDIA_ROOT, a temporary folder here.
+    """
+    import boto3
+    from moto import mock_aws
+
+    from config.settings import private_storage_from_env
+
+    settings.MEDIA_ROOT = tmp_path
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(
+            Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": private_storage_from_env(
+                {
+                    "S3_BUCKET": S3_BUCKET,
+                    "S3_REGION": "eu-west-1",
+                    "S3_ACCESS_KEY_ID": "testing",
+                    "S3_SECRET_ACCESS_KEY": "testing",
+                    "S3_URL_SECONDS": str(S3_URL_SECONDS),
+                }
+            ),
+        }
+        yield client

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -41,6 +41,7 @@ from incidents.views.figures import SCHOOL_FIGURE_ROLES
 from incidents.views.report import IMAGE_ROUTES
 from protocols.rendering import refuse_network
 from schools import access as school_access
+from schools import files
 from schools.models import Role, School, Stichting
 
 PAGE_SIZE = 25
@@ -582,11 +583,6 @@ def incident_attachment(request, pk, attachment_pk):
     if not access.may_handle(request.user, incident):
         raise Http404
     attachment = get_object_or_404(incident.attachments, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return files.serve(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -39,6 +39,7 @@ from protocols.forms.procedure import (
 from protocols.models import ProcedureStep, ProtocolVersion, StepKind
 from protocols.rendering import download_name
 from protocols.views.council import last_adopted
+from schools import files
 from schools.models import CouncilMember, Role, Stichting
 
 Status = ProtocolVersion.Status
@@ -557,13 +558,9 @@ def document_download(request, pk, document_pk):
     """A supporting document, for whoever may see the proposal."""
     version = get_object_or_404(ProtocolVersion.objects.for_user(request.user), pk=pk)
     document = get_object_or_404(version.documents, pk=document_pk)
-    # Named after its title, with the stored file's extension; FileResponse writes the header.
+    # Named after its title, with the stored file's extension.
     extension = PurePosixPath(document.file.name).suffix.lower()
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(document.title) + extension,
-    )
+    return files.serve(document.file, filename=download_name(document.title) + extension)
 
 
 def proposal_pdf(request, pk):

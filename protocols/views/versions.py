@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -28,7 +28,7 @@ from protocols.rendering import download_name, render_body
 from protocols.views import council as views_council
 from protocols.views import procedure as views_procedure
 from protocols.views import record as views_record
-from schools import access, panels
+from schools import access, files, panels
 from schools.models import Role, School, Stichting
 
 # The public index lists schools a page at a time: a platform can hold thousands.
@@ -136,12 +136,7 @@ def public_pdf(request, slug, pk=None):
         version = shown[0]
     stored = pdf.stored_pdf(version, school=school)
     filename = download_name(version.protocol.title, school.name, f"versie {version.number}.pdf")
-    return FileResponse(
-        stored.file.open("rb"),
-        content_type="application/pdf",
-        filename=filename,
-        as_attachment=True,
-    )
+    return files.serve(stored.file, filename=filename, content_type="application/pdf", public=True)
 
 
 def protocol_list(request):
