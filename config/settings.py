@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "two_factor",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "schools",
     "protocols",
     "consent",
@@ -195,7 +197,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # The health check is plain HTTP from the load balancer.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- Accounts and security (README "Security"; docs/decisions.md "Accounts and security") ---
 
@@ -387,3 +389,16 @@ SESSION_ENGINE = (
     if CACHES["default"]["BACKEND"].endswith("RedisCache")
     else "django.contrib.sessions.backends.db"
 )
+
+# Background tasks (django-tasks). `immediate` runs a task right after the request's commit,
+# in the same process: what `make run` and the tests need, nothing more to start. `database`
+# queues tasks in the database (django-tasks-db) for `manage.py db_worker` processes on any
+# machine; a task waits there while no worker runs, so nothing is lost.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ValueError(f"TASKS_BACKEND: use immediate or database, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}

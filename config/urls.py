@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from two_factor.views import BackupTokensView, QRGeneratorView, SetupCompleteView, SetupView
 
 from schools.forms import EmailAuthenticationForm
-from schools.views import healthz
+from schools.views import healthz, readyz
 
 
 def favicon(request):
@@ -27,6 +27,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says: send them to the real one.
     path("favicon.ico", login_not_required(favicon)),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from protocols import acknowledgements, drafts, notices, pdf, wms
+from protocols import drafts, notices, tasks, wms
 from protocols.models import (
     GeledingVote,
     ProcedureStep,
@@ -602,9 +602,9 @@ def adopt(
 ) -> ProtocolVersion:
     """The CvB adopts a version whose earlier steps are all done (vaststelling).
 
-    Side effects: the previous adopted version is superseded, the evaluation date is set (two
-    years on by default) and the PDF is stored; after commit, those in the procedure are told
-    and, unless the change is editorial, staff are asked to confirm reading it.
+    Side effects: the previous adopted version is superseded and the evaluation date is set (two
+    years on by default); after commit, background tasks store the PDF, tell those in the
+    procedure and, unless the change is editorial, ask staff to confirm reading it.
     """
     version = _locked(version)
     step, evaluation_date = check_adoption(
@@ -631,14 +631,16 @@ def adopt(
         effective_date=effective_date,
         evaluation_date=evaluation_date,
     )
-    # Each piece of work after the adoption is its own robust callback: one that fails (a
-    # PDF that does not render, a mail server that is down) is logged and skips none of the
-    # others, and the daily job stores whatever PDF is still missing.
-    transaction.on_commit(lambda: store_pdfs(version.pk), robust=True)
-    transaction.on_commit(lambda: notices.version_adopted(version), robust=True)
+    # The slow work (PDFs, mail) leaves the request: each piece is its own background task,
+    # enqueued once the adoption is committed. One that fails skips none of the others, and
+    # the daily job stores whatever PDF is still missing.
+    transaction.on_commit(lambda: tasks.store_adopted_pdfs.enqueue(version.pk), robust=True)
+    transaction.on_commit(lambda: tasks.announce_adoption.enqueue(version.pk), robust=True)
     if not version.is_editorial:
         # Staff confirm reading a substantive change; an editorial one asks nothing new.
-        transaction.on_commit(lambda: _request_acknowledgements(version), robust=True)
+        transaction.on_commit(
+            lambda: tasks.request_acknowledgements.enqueue(version.pk), robust=True
+        )
     return version
 
 
@@ -650,37 +652,6 @@ def _make_adopted(version, *, adopted_on, effective_date, evaluation_date) -> No
     version.effective_date = effective_date
     version.evaluation_date = evaluation_date
     version.save()
-
-
-def _request_acknowledgements(version: ProtocolVersion) -> None:
-    acknowledgements.request(version)
-
-
-def store_pdfs(version_pk: int) -> int:
-    """Store the final version's PDF once per school it applies to; returns how many were new.
-
-    Idempotent: PDFs already stored are left alone. A school whose PDF fails is logged and
-    skips none of the others; the daily job tries it again.
-    """
-    version = ProtocolVersion.objects.select_related("protocol").get(pk=version_pk)
-    done = set(version.pdfs.values_list("school", flat=True))
-    stored = 0
-    for school in version.protocol.schools_covered():
-        if school.pk in done:
-            continue
-        try:
-            pdf.stored_pdf(version, school=school)
-        except Exception:
-            logger.exception("Storing the PDF of version %s for %s failed", version.pk, school)
-        else:
-            stored += 1
-    return stored
-
-
-def store_missing_pdfs() -> int:
-    """Store the PDFs that adopted (current) versions still miss; returns how many."""
-    adopted = ProtocolVersion.objects.filter(status=Status.ADOPTED)
-    return sum(store_pdfs(pk) for pk in adopted.values_list("pk", flat=True))
 
 
 @transaction.atomic

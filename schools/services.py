@@ -5,8 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django_tasks_db.models import DBTaskResult
 
 from schools.models import (
     ClassGroup,
@@ -360,3 +362,14 @@ def _check_date(problems: list, where: str, value) -> None:
         date.fromisoformat(value)
     except (TypeError, ValueError):
         problems.append(f"{where}: {value!r} is not a date like 2024-08-01.")
+
+
+def readiness() -> int:
+    """Ask the database a question and count the tasks waiting for a worker (0 with the
+    immediate backend, which queues nothing). Raises DatabaseError when the database does
+    not answer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    if settings.TASKS_BACKEND != "database":
+        return 0
+    return DBTaskResult.objects.ready().count()

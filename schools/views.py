@@ -1,7 +1,10 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from two_factor.utils import default_device
 from two_factor.views import DisableView
 
-from schools import access, security, waiting
+from schools import access, security, services, waiting
 from schools.edexml import EdexFile, read_export
 from schools.forms import (
     PupilImportConfirmForm,
@@ -37,6 +40,8 @@ from schools.pupil_import import (
     summarise,
 )
 from schools.rules import age_on, pupil_decides
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -121,6 +126,19 @@ def group_detail(request, pk):
 def healthz(request):
     """Liveness for the load balancer: the process answers; no database round trip."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@never_cache
+def readyz(request):
+    """Readiness for the load balancer: the database answers, and so does the task queue in it
+    when tasks go through the database backend. 503 when either does not."""
+    try:
+        queued = services.readiness()
+    except DatabaseError:
+        logger.exception("Not ready: the database does not answer")
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse(f"ok\nqueued tasks: {queued}", content_type="text/plain")
 
 
 @login_not_required

@@ -1,11 +1,12 @@
 """Every protocol download: Dutch Excel CSV without formulas, and sane file names whatever the
 title holds (quotes, dashes, line breaks), through Django's own Content-Disposition."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from protocols import workflow
 from protocols.models import ProposalDocument, ProtocolVersion
@@ -29,7 +30,8 @@ def adopted(protocol):
         version,
         adopted_on=date(2025, 1, 1),
         effective_date=date(2025, 1, 1),
-        evaluation_date=date(2027, 1, 1),
+        # Two years on: far enough from today that no evaluation reminder is due.
+        evaluation_date=timezone.localdate() + timedelta(days=730),
         change_summary='=HYPERLINK("http://example.org")',
     )
     return version

@@ -1,9 +1,11 @@
 from datetime import date
 
 import pytest
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
+from protocols.tasks import store_adopted_pdfs
 from schools.models import Council, school_year_of
 from tests.factories import (
     ClassGroupFactory,
@@ -187,6 +189,27 @@ def test_group_detail_query_count_is_constant(
 def test_healthz_answers_without_login(client):
     response = client.get("/healthz")
     assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_readyz_answers_without_login_when_the_database_does(client):
+    response = client.get("/readyz")
+    assert (response.status_code, response.content) == (200, b"ok\nqueued tasks: 0")
+
+
+def test_readyz_counts_the_tasks_waiting_for_a_worker(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_BACKEND = "database"
+    store_adopted_pdfs.enqueue(1)
+    assert client.get("/readyz").content == b"ok\nqueued tasks: 1"
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/readyz")
+    assert (response.status_code, response.content) == (503, b"database unavailable")
 
 
 def test_accessibility_statement_is_public_and_dutch(client):

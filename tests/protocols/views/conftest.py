@@ -4,9 +4,10 @@ The procedure pages are tested against "GMR De Stichting" (three parents, three 
 council's side against `gmr_noord` (tests/protocols/conftest.py), one member per section.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from protocols import workflow
 from schools.models import Council
@@ -59,7 +60,8 @@ def adopted(protocol):
         version,
         adopted_on=date(2025, 1, 1),
         effective_date=date(2025, 1, 1),
-        evaluation_date=date(2027, 1, 1),
+        # Two years on: far enough from today that no evaluation reminder is due.
+        evaluation_date=timezone.localdate() + timedelta(days=730),
         change_summary="Eerste versie.",
     )
     return version
