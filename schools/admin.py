@@ -24,6 +24,8 @@ from schools.models import (
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
+    # A national board has hundreds of thousands of users: never count them all per page.
+    show_full_result_count = False
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
@@ -93,6 +95,8 @@ class PupilAdmin(SimpleHistoryAdmin):
     search_fields = ["first_name", "last_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["school", "group"]
+    # 30,000 pupils: page through an index (Meta.indexes), never count them all per page.
+    show_full_result_count = False
     inlines = [GuardianInline]
 
 

@@ -70,6 +70,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "email"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "email"], name="user_name_order")
+        ]
         constraints = [
             # Login matches e-mail addresses case-insensitively, so uniqueness must too.
             models.UniqueConstraint(Lower("email"), name="unique_email_ignoring_case"),
@@ -310,6 +313,8 @@ class Pupil(models.Model):
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
         ordering = ["last_name", "first_name"]
+        # The admin's list pages in this order (with the pk as tie-breaker), at any size.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="pupil_name_order")]
         constraints = [
             # A re-import updates the pupil with this number; it must never find two.
             models.UniqueConstraint(
