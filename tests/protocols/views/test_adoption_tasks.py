@@ -15,6 +15,18 @@ pytestmark = pytest.mark.django_db
 QUEUED = {"TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}}
 
 
+@pytest.fixture(autouse=True)
+def worker_keeps_the_test_connection(monkeypatch):
+    """The worker closes connections it finds outside autocommit, as a request would.
+
+    Inside a test's transaction that is every connection, and PostgreSQL then
+    refuses the rest of the test; the worker's own claiming and running stay real.
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
 def adopt_in_browser(client, version, board_member):
     path = url("version_adopt", version.pk)
     data = {"adopt-decided_on": dmy(today()), "adopt-effective_date": dmy(today())}
