@@ -5,6 +5,7 @@ Defaults are safe for production (DEBUG off, secure cookies); `make run` sets DE
 
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -402,3 +403,9 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ValueError(f"TASKS_BACKEND: use immediate or database, not {TASKS_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# A failed task runs again after 5 minutes, then 10, ...; after its last attempt it is reported
+# to ADMINS (schools/retries.py).
+PORTAL_TASK_ATTEMPTS = int(os.environ.get("TASK_ATTEMPTS", "3"))
+PORTAL_TASK_RETRY_DELAY = timedelta(minutes=int(os.environ.get("TASK_RETRY_MINUTES", "5")))
+# Who hears of a task that keeps failing (and of server errors): "Name <address>, ...".
+ADMINS = [parseaddr(address) for address in env_list("ADMINS", [])]

@@ -3,9 +3,9 @@
 `workflow.adopt` enqueues these after its transaction commits, so the board's request answers
 as soon as the decision is saved. With the immediate backend (`make run`, tests) they run right
 after the commit, in the same process; with the database backend (production) a `db_worker`
-process picks them up. A task that fails leaves its result row marked failed; whatever a
-failed or lost task did not do is caught up by the daily job (`store_missing_pdfs`,
-`acknowledgements.request` asks nobody twice).
+process picks them up. A task that fails runs again later (schools/retries.py), so each must be
+safe to run twice; whatever a task that gave up did not do is caught up by the daily job
+(`store_missing_pdfs`; `acknowledgements.request` asks nobody twice).
 
 Arguments are primary keys: a task's arguments are stored as JSON in the queue.
 """

@@ -8,4 +8,6 @@ class SchoolsConfig(AppConfig):
 
     def ready(self):
         # The sign-in log's receivers and the deploy checks register themselves on import.
-        from schools import checks, security  # noqa: F401
+        from schools import checks, retries, security  # noqa: F401
+
+        retries.connect()

@@ -110,3 +110,25 @@ def s3_bucket(settings, tmp_path):
             ),
         }
         yield client
+
+
+@pytest.fixture
+def task_worker(settings, monkeypatch):
+    """Tasks queue in the database, as in production; calling this runs a real `db_worker`
+    until nothing is ready.
+
+    The worker closes connections it finds outside autocommit, as a request would. Inside a
+    test's transaction that is the test's own, which PostgreSQL then refuses for the rest of
+    the test, so only that is switched off; the worker's claiming and running stay real.
+    """
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+    return run

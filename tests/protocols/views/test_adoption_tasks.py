@@ -1,8 +1,6 @@
 """The work after an adoption leaves the request: background tasks, done by a worker."""
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from protocols import tasks
@@ -12,19 +10,6 @@ from tests.protocols.views.helpers import dmy, url
 from tests.protocols.views.test_version_adopt import to_adoption
 
 pytestmark = pytest.mark.django_db
-QUEUED = {"TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}}
-
-
-@pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes connections it finds outside autocommit, as a request would.
-
-    Inside a test's transaction that is every connection, and PostgreSQL then
-    refuses the rest of the test; the worker's own claiming and running stay real.
-    """
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
 
 
 def adopt_in_browser(client, version, board_member):
@@ -35,7 +20,6 @@ def adopt_in_browser(client, version, board_member):
     return client.post(path, {"payload": payload, "confirm": "1"})
 
 
-@override_settings(**QUEUED)
 def test_adoption_answers_before_the_pdfs_and_mail_which_a_worker_then_does(
     client,
     submitted,
@@ -45,6 +29,7 @@ def test_adoption_answers_before_the_pdfs_and_mail_which_a_worker_then_does(
     teacher,
     mailoutbox,
     django_capture_on_commit_callbacks,
+    task_worker,
 ):
     to_adoption(submitted, director, gmr_parent)
     mailoutbox.clear()
@@ -65,7 +50,7 @@ def test_adoption_answers_before_the_pdfs_and_mail_which_a_worker_then_does(
         ],
     )
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    task_worker()
 
     schools = set(submitted.protocol.schools_covered())
     assert {p.school for p in StoredPdf.objects.filter(version=submitted)} == schools
@@ -75,10 +60,10 @@ def test_adoption_answers_before_the_pdfs_and_mail_which_a_worker_then_does(
     assert not DBTaskResult.objects.failed().exists()
 
 
-@override_settings(**QUEUED)
-def test_a_failed_task_is_marked_failed_and_its_pdf_caught_up_by_the_daily_job(
-    submitted, director, gmr_parent, board_member, monkeypatch
+def test_a_task_that_gives_up_is_marked_failed_and_its_pdf_caught_up_by_the_daily_job(
+    submitted, director, gmr_parent, board_member, monkeypatch, settings, task_worker
 ):
+    settings.PORTAL_TASK_ATTEMPTS = 1
     to_adoption(submitted, director, gmr_parent)
     submitted.status = ProtocolVersion.Status.ADOPTED
     submitted.save()
@@ -87,7 +72,7 @@ def test_a_failed_task_is_marked_failed_and_its_pdf_caught_up_by_the_daily_job(
     broken = monkeypatch.context()
     with broken as patch:
         patch.setattr("protocols.pdf.stored_pdf", lambda *a, **k: 1 / 0)
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+        task_worker()
     assert DBTaskResult.objects.failed().get().task_path == "protocols.tasks.announce_adoption"
     assert not StoredPdf.objects.filter(version=submitted).exists()
 
