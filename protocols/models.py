@@ -322,6 +322,38 @@ class StoredPdf(models.Model):
         return self.file.name
 
 
+def _log_pdf_path(instance, filename):
+    return f"protocols/{instance.protocol_id}/besluitenlijst-{instance.fingerprint[:16]}.pdf"
+
+
+class DecisionLogPdf(models.Model):
+    """The decision log's PDF as rendered from one state of the log.
+
+    `fingerprint` is the SHA-256 of the HTML it was rendered from, so any change the log shows
+    (a decision, a vote, an adoption, a corrected date) asks for a new PDF and an old one is
+    never handed out. Only the newest is kept per protocol.
+    """
+
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="log_pdfs", verbose_name=_("protocol")
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    file = models.FileField(_("file"), upload_to=_log_pdf_path, storage=private_storage)
+    rendered_at = models.DateTimeField(_("rendered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored decision log PDF")
+        verbose_name_plural = _("stored decision log PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "fingerprint"], name="one_log_pdf_per_state"
+            )
+        ]
+
+    def __str__(self):
+        return self.file.name
+
+
 def has_adopted_protocol(**version_filter) -> Exists:
     """Condition on School: an adopted protocol applies to it (its own or a board-wide one).
 

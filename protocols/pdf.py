@@ -1,5 +1,6 @@
 """Protocol versions as PDF (WeasyPrint); an adopted version's PDF is rendered once and stored."""
 
+import hashlib
 import re
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from protocols import record
 from protocols.diff import diff_versions
-from protocols.models import ProtocolVersion, Section, StoredPdf
+from protocols.models import DecisionLogPdf, Protocol, ProtocolVersion, Section, StoredPdf
 from protocols.rendering import refuse_network, render_body, render_text
 from schools.models import School
 
@@ -202,4 +203,37 @@ def stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> Sto
         # Another request stored it first: serve theirs and drop our copy of the file.
         stored.file.delete(save=False)
         return StoredPdf.objects.get(version=version, school=school)
+    return stored
+
+
+def fingerprint(html: str) -> str:
+    """What identifies a state of the decision log: the SHA-256 of its HTML."""
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def stored_log_pdf(protocol: Protocol, state: str) -> DecisionLogPdf | None:
+    """The stored PDF of the decision log in `state` (the `fingerprint` of its HTML), if any."""
+    return protocol.log_pdfs.filter(fingerprint=state).first()
+
+
+def store_log_pdf(protocol: Protocol) -> DecisionLogPdf:
+    """Render the decision log as it is now and store it, unless it already is; older PDFs of
+    the log are deleted, since they show a state that has passed."""
+    html = record.log_html(protocol)
+    state = fingerprint(html)
+    stored = stored_log_pdf(protocol, state)
+    if stored is None:
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
+        stored = DecisionLogPdf(protocol=protocol, fingerprint=state)
+        stored.file.save("besluitenlijst.pdf", ContentFile(document.write_pdf()), save=False)
+        try:
+            with transaction.atomic():
+                stored.save()
+        except IntegrityError:
+            # Another worker stored the same state first: keep theirs.
+            stored.file.delete(save=False)
+            return protocol.log_pdfs.get(fingerprint=state)
+    for old in protocol.log_pdfs.exclude(pk=stored.pk):
+        old.file.delete(save=False)
+        old.delete()
     return stored

@@ -8,7 +8,6 @@ its PDF and the besluitenlijst (DOMAIN A.16) tell one story.
 import re
 from datetime import date
 
-import weasyprint
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -16,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from protocols.models import ProcedureStep, Protocol, ProtocolVersion, Section, StepKind
-from protocols.rendering import approval_rows, refuse_network
+from protocols.rendering import approval_rows
 from schools.models import CouncilMember
 
 StepStatus = ProcedureStep.Status
@@ -341,12 +340,10 @@ def log_csv(protocol: Protocol) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def log_pdf(protocol: Protocol) -> bytes:
-    """The decision log as a Dutch PDF, rendered without fetching anything."""
+def log_html(protocol: Protocol) -> str:
+    """The decision log as the Dutch HTML its PDF is rendered from (see `pdf.stored_log_pdf`)."""
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return render_to_string(
             "protocols/record/decision_log_pdf.html",
             {"protocol": protocol, "log": decision_log(protocol)},
         )
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
-    return document.write_pdf()

@@ -1,5 +1,6 @@
 """Protocol text to HTML: a small, safe Markdown subset with school placeholders filled."""
 
+import functools
 import re
 
 import weasyprint
@@ -44,10 +45,22 @@ def fill_placeholders(text: str, school_name: str | None) -> str:
 
 
 def render_body(body: str, *, school_name: str | None = None, prefix: str = "") -> SafeString:
-    """HTML for a section body; `prefix` keeps footnote ids unique when sections share a page."""
-    env = {"docId": prefix} if prefix else {}
-    html = _markdown.render(keep_unreferenced_notes(fill_placeholders(body, school_name)), env)
+    """HTML for a section body; `prefix` keeps footnote ids unique when sections share a page.
+
+    Remembered per process for the last RENDERED_BODIES texts: a version page shows dozens of
+    sections that rarely change. The text itself is the key, so an edit is never served stale.
+    """
+    html = _render(body, school_name, prefix)
     return mark_safe(html)  # noqa: S308 (markdown-it escapes all text; raw HTML is disabled)
+
+
+RENDERED_BODIES = 4096
+
+
+@functools.lru_cache(maxsize=RENDERED_BODIES)
+def _render(body: str, school_name: str | None, prefix: str) -> str:
+    env = {"docId": prefix} if prefix else {}
+    return _markdown.render(keep_unreferenced_notes(fill_placeholders(body, school_name)), env)
 
 
 def render_text(text: str, *, school_name: str | None = None) -> str:

@@ -1,7 +1,9 @@
-"""The work after an adoption, as background tasks (django-tasks).
+"""Slow work as background tasks (django-tasks): what follows an adoption, and rendering
+the decision log's PDF.
 
-`workflow.adopt` enqueues these after its transaction commits, so the board's request answers
-as soon as the decision is saved. With the immediate backend (`make run`, tests) they run right
+`workflow.adopt` enqueues the first three after its transaction commits, so the board's request
+answers as soon as the decision is saved; asking for a decision log PDF that is not stored yet
+enqueues the last. With the immediate backend (`make run`, tests) they run right
 after the commit, in the same process; with the database backend (production) a `db_worker`
 process picks them up. A task that fails runs again later (schools/retries.py), so each must be
 safe to run twice; whatever a task that gave up did not do is caught up by the daily job
@@ -15,7 +17,7 @@ import logging
 from django_tasks import task
 
 from protocols import acknowledgements, notices, pdf
-from protocols.models import ProtocolVersion
+from protocols.models import Protocol, ProtocolVersion
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +65,9 @@ def announce_adoption(version_pk: int) -> int:
 def request_acknowledgements(version_pk: int) -> int:
     """Ask staff to confirm reading a substantive change; returns how many were asked."""
     return acknowledgements.request(ProtocolVersion.objects.get(pk=version_pk))
+
+
+@task()
+def store_decision_log_pdf(protocol_pk: int) -> str:
+    """Render the protocol's decision log as it is now and store the PDF; returns its name."""
+    return pdf.store_log_pdf(Protocol.objects.get(pk=protocol_pk)).file.name

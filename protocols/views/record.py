@@ -3,19 +3,18 @@ an adopted version."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from protocols import acknowledgements as reading
-from protocols import record
+from protocols import pdf, record, tasks
 from protocols.diff import diff_versions
 from protocols.models import Protocol, ProtocolVersion
 from protocols.rendering import download_name
-from schools import access, exports
+from schools import access, exports, files
 from schools.models import School
 
 
@@ -55,12 +54,24 @@ def decision_log_csv(request, pk):
 
 
 def decision_log_pdf(request, pk):
+    """The decision log as a PDF: the stored one when the log has not changed since, else a
+    page that says it is being made and looks again until the worker has stored it."""
     protocol = _protocol(request, pk)
-    response = HttpResponse(record.log_pdf(protocol), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, download_name(protocol.title, "besluitenlijst.pdf")
+    state = pdf.fingerprint(record.log_html(protocol))
+    stored = pdf.stored_log_pdf(protocol, state)
+    if stored is None and request.GET.get("wacht") != state:
+        # Asked once per state of the log; the page below comes back with `wacht` set.
+        tasks.store_decision_log_pdf.enqueue(protocol.pk)
+        stored = pdf.stored_log_pdf(protocol, state)  # the immediate backend made it already
+    if stored is None:
+        context = {"protocol": protocol, "again": f"?wacht={state}"}
+        template = "protocols/record/decision_log_pdf_pending.html"
+        return render(request, template, context, status=202)
+    return files.serve(
+        stored.file,
+        filename=download_name(protocol.title, "besluitenlijst.pdf"),
+        content_type="application/pdf",
     )
-    return response
 
 
 def acknowledgement_confirm(request, pk):

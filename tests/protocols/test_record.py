@@ -359,7 +359,7 @@ def test_decision_log_pdf_is_dutch_and_carries_the_warning(client):
     response = client.get(
         reverse("protocols:decision_log_pdf", args=[protocol.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
-    pages = PdfReader(io.BytesIO(response.content)).pages
+    pages = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
     text = squash(" ".join(page.extract_text() for page in pages))
     assert (
         response["Content-Type"],
