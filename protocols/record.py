@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -65,6 +65,15 @@ def outcome_text(step: ProcedureStep, votes, *, outcome: str = "") -> str:
     return ", ".join([str(said), *counts])
 
 
+def steps_with_votes(version: ProtocolVersion) -> list[ProcedureStep]:
+    """The version's procedure steps with their council and votes, fetched once per instance:
+    the version page's table, its checks and its procedure panel all read them."""
+    if "steps" not in getattr(version, "_prefetched_objects_cache", {}):
+        steps = ProcedureStep.objects.select_related("council").prefetch_related("votes")
+        prefetch_related_objects([version], Prefetch("steps", queryset=steps))
+    return list(version.steps.all())
+
+
 def _step_row(step: ProcedureStep) -> dict:
     """What the step asked for beside what came of it: "Ter instemming: instemming verleend"."""
     asked = _kind_label(step.kind)
@@ -84,7 +93,7 @@ def trail_rows(version: ProtocolVersion, *, sections: list[Section] | None = Non
     `sections` (the board text, when the caller has it) spares a query for the imported trail.
     """
     if went_through_portal(version):
-        rows = [_step_row(step) for step in version.steps.prefetch_related("votes")]
+        rows = [_step_row(step) for step in steps_with_votes(version)]
         if version.evaluation_date:
             rows.append(
                 {
@@ -136,7 +145,9 @@ def _in_force_dates(version: ProtocolVersion, trail: list) -> list[date]:
 def trail_problems(version: ProtocolVersion) -> list[str]:
     """What makes the recorded trail invalid or incomplete under the WMS, as messages."""
     trail = list(
-        version.steps.all() if went_through_portal(version) else version.procedure_records.all()
+        steps_with_votes(version)
+        if went_through_portal(version)
+        else version.procedure_records.all()
     )
     problems = []
     has_consent, consented = _consent_dates(version, trail)

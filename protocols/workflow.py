@@ -98,7 +98,13 @@ def council_for(version: ProtocolVersion) -> Council | None:
 
 
 def may_draft(user: User, version: ProtocolVersion) -> bool:
-    return ProtocolVersion.objects.for_user(user, edit=True).filter(pk=version.pk).exists()
+    """Whether `user` writes drafts of `version`'s protocol: their roles, not its status, decide,
+    so the answer is kept on the instance (the version page's panels each ask)."""
+    asked = version.__dict__.setdefault("_may_draft", {})
+    if user.pk not in asked:
+        editable = ProtocolVersion.objects.for_user(user, edit=True).filter(pk=version.pk)
+        asked[user.pk] = editable.exists()
+    return asked[user.pk]
 
 
 def is_board_member(user: User, version: ProtocolVersion) -> bool:

@@ -12,6 +12,7 @@ Who sees what (see DESIGN.md):
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -163,13 +164,16 @@ class Reach:
     def is_pupil(self) -> bool:
         return self.own_pupil is not None
 
-    @property
+    @cached_property
     def taught_groups(self) -> list:
         return [group for position in self.staff_positions for group in position.groups.all()]
 
-    @property
+    @cached_property
     def schools(self) -> list[tuple[School, list[str]]]:
-        """Each school the user belongs to, with what they are there, in a stable order."""
+        """Each school the user belongs to, with what they are there, in a stable order.
+
+        Worked out once: the menu and the home page ask for it several times per request.
+        """
         found: dict[int, tuple[School, list[str]]] = {}
 
         def add(school, label):

@@ -66,7 +66,7 @@ def version_context(request, version) -> dict:
     """The procedure panel: the steps, what this user may do now, and the WMS art. 32 clock."""
     user = request.user
     today = timezone.localdate()
-    steps = list(version.steps.select_related("council").prefetch_related("votes"))
+    steps = record.steps_with_votes(version)
     in_procedure = version.status == Status.IN_PROCEDURE
     open_step = next((s for s in steps if s.status == StepStatus.OPEN), None)
     # After a withdrawal the refused step keeps its status; its clock no longer runs.

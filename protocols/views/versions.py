@@ -163,9 +163,7 @@ def version_detail(request, pk):
     )
     context = _school_view(version, version.protocol.school)
     context["other_versions"] = version.protocol.versions.exclude(pk=version.pk)
-    context["can_edit"] = (
-        ProtocolVersion.objects.for_user(request.user, edit=True).filter(pk=version.pk).exists()
-    )
+    context["can_edit"] = workflow.may_draft(request.user, version)
     context["addenda"] = version.addenda()
     for panel in (views_procedure, views_council, views_record):
         context.update(panel.version_context(request, version))

@@ -55,6 +55,20 @@ def test_version_detail_query_count_is_constant_over_steps_and_votes(
     assert counts[0][1] == counts[1][1]
 
 
+def test_the_version_page_reads_its_steps_votes_and_editing_right_once(
+    client, school, director, gmr_de_stichting, gmr_parent
+):
+    version = _adoptable_version(school, director, gmr_parent, consent_steps=2)
+    client.force_login(director)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(version.get_absolute_url())
+    sql = [query["sql"] for query in queries.captured_queries]
+    steps = [q for q in sql if q.startswith('SELECT "protocols_procedurestep"."id"')]
+    votes = [q for q in sql if 'FROM "protocols_geledingvote"' in q]
+    editable = [q for q in sql if q.startswith('SELECT 1 AS "a" FROM "protocols_protocolversion"')]
+    assert (len(steps), len(votes), len(editable)) == (1, 1, 1)
+
+
 def test_the_directors_step_is_labelled_non_statutory(client, director, submitted):
     # DOMAIN A.12: directors' advice never replaces the (G)MR's statutory right.
     client.force_login(director)
