@@ -5,6 +5,8 @@ editorial asks nobody again. Staff who leave drop out of what is still outstandi
 they confirmed stays on record.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -120,8 +122,9 @@ def remind(version: ProtocolVersion, school: School, *, by: User) -> int:
     return sent
 
 
-def overview(version: ProtocolVersion, *, schools: QuerySet | None = None) -> list[dict]:
-    """Per school (all of `schools`, or else those with acknowledgements): who has confirmed.
+def overview(version: ProtocolVersion, *, schools: Iterable[School] | None = None) -> list[dict]:
+    """Per school (each of `schools`, in their order, or else those with acknowledgements, by
+    name): who has confirmed.
 
     Each item: school, confirmed and pending acknowledgements (with their user), counts and the
     last reminder. Two queries whatever the number of staff.
@@ -132,7 +135,7 @@ def overview(version: ProtocolVersion, *, schools: QuerySet | None = None) -> li
         .order_by("school__name", "user__last_name", "user__first_name", "user__email")
     )
     if schools is not None:
-        schools = list(schools.order_by("name"))
+        schools = list(schools)
         acknowledgements = acknowledgements.filter(school__in=[s.pk for s in schools])
     per_school: dict[int, list[Acknowledgement]] = {}
     for acknowledgement in acknowledgements:

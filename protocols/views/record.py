@@ -3,6 +3,7 @@ an adopted version."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from protocols.models import Protocol, ProtocolVersion
 from protocols.rendering import download_name
 from schools import access, exports, files
 from schools.models import School
+
+# A board sees the confirmations of its schools a page of schools at a time.
+ACKNOWLEDGEMENT_SCHOOLS_PER_PAGE = 10
 
 
 def version_context(request, version) -> dict:
@@ -120,20 +124,26 @@ def _managed_schools(request, version):
 
 
 def acknowledgement_overview(request, pk):
-    """For the director and the board: per school, who has and has not confirmed reading."""
+    """For the director and the board: per school, who has and has not confirmed reading.
+
+    A board sees its schools a page at a time (ACKNOWLEDGEMENT_SCHOOLS_PER_PAGE), with the
+    totals over all of them above.
+    """
     version = get_object_or_404(
         ProtocolVersion.objects.for_user(request.user).select_related("protocol__stichting"),
         pk=pk,
     )
-    schools = _managed_schools(request, version)
-    items = reading.overview(version, schools=schools)
-    if not items or not version.is_final:
+    schools = _managed_schools(request, version).order_by("name", "pk")
+    page = Paginator(schools, ACKNOWLEDGEMENT_SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    if not version.is_final or not page.object_list:
         raise Http404("Not a director or board member of a school this version applies to.")
-    return render(
-        request,
-        "protocols/record/acknowledgement_overview.html",
-        {"version": version, "schools": items},
-    )
+    context = {
+        "version": version,
+        "schools": reading.overview(version, schools=page.object_list),
+        "page": page,
+        "totals": reading.counts(version, schools=schools),
+    }
+    return render(request, "protocols/record/acknowledgement_overview.html", context)
 
 
 @require_POST

@@ -275,8 +275,54 @@ def test_acknowledgement_overview_query_count_is_constant(
     acknowledgements.request(version)
     acknowledgements.confirm(version, version.acknowledgements.first().user)
     client.force_login(director)
-    # session, user, version, applies_to, schools, acknowledgements, navigation's reach (six)
-    with django_assert_num_queries(12):
+    # session, user, version, applies_to, schools (count, page), acknowledgements, totals,
+    # navigation's reach (six)
+    with django_assert_num_queries(14):
+        client.get(reverse("protocols:acknowledgement_overview", args=[version.pk]))
+
+
+def board_wide_with_staff(school, schools: int):
+    """An adopted board-wide version over `school` and more, one staff member each; the first
+    of them has confirmed."""
+    for _ in range(schools - 1):
+        SchoolFactory(stichting=school.stichting)
+    for each in school.stichting.schools.all():
+        staff(each)
+    version = adopt(ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting)))
+    acknowledgements.request(version)
+    acknowledgements.confirm(version, version.acknowledgements.first().user)
+    return version
+
+
+def test_a_board_sees_its_schools_ten_at_a_time_with_the_totals_above(client, school, board_member):
+    version = board_wide_with_staff(school, 12)
+    client.force_login(board_member)
+    path = reverse("protocols:acknowledgement_overview", args=[version.pk])
+    first, second = client.get(path), client.get(path + "?page=2")
+    names = sorted(school.stichting.schools.values_list("name", flat=True))
+    shown = [[item["school"].name for item in r.context["schools"]] for r in (first, second)]
+    html = first.content.decode()
+    assert shown == [names[:10], names[10:]]
+    assert "Alle scholen samen: 1 van 12 medewerkers hebben bevestigd." in html
+    assert 'href="?page=2"' in html
+
+
+def test_one_school_needs_no_pages_and_no_totals(client, school, version, asked_staff, director):
+    client.force_login(director)
+    response = client.get(reverse("protocols:acknowledgement_overview", args=[version.pk]))
+    html = response.content.decode()
+    assert ("Alle scholen samen" in html, "?page=" in html) == (False, False)
+
+
+@pytest.mark.parametrize("schools", [1, 12])
+def test_the_boards_overview_query_count_is_constant_over_schools(
+    client, school, board_member, schools, django_assert_num_queries
+):
+    version = board_wide_with_staff(school, schools)
+    client.force_login(board_member)
+    # session, user, version, its schools (count, page), acknowledgements, totals,
+    # navigation's reach (six)
+    with django_assert_num_queries(14):
         client.get(reverse("protocols:acknowledgement_overview", args=[version.pk]))
 
 
