@@ -185,6 +185,11 @@ def render_diff_pdf(old: ProtocolVersion, new: ProtocolVersion) -> bytes:
     return document.write_pdf(pdf_variant=DRAFT_VARIANT, pdf_tags=True)
 
 
+def find_stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> StoredPdf | None:
+    """The final version's stored PDF for `school` (see `stored_pdf`), if it is stored yet."""
+    return StoredPdf.objects.filter(version=version, school=_school_for(version, school)).first()
+
+
 def stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> StoredPdf:
     """The stored PDF of a final version, rendered and saved on first use; ValueError otherwise."""
     if not version.is_final:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from protocols import pdf, record, tasks
 from protocols.diff import diff_versions
 from protocols.models import Protocol, ProtocolVersion
 from protocols.rendering import download_name
+from protocols.views.pending import pdf_pending
 from schools import access, exports, files
 from schools.models import School
 
@@ -68,9 +70,9 @@ def decision_log_pdf(request, pk):
         tasks.store_decision_log_pdf.enqueue(protocol.pk)
         stored = pdf.stored_log_pdf(protocol, state)  # the immediate backend made it already
     if stored is None:
-        context = {"protocol": protocol, "again": f"?wacht={state}"}
-        template = "protocols/record/decision_log_pdf_pending.html"
-        return render(request, template, context, status=202)
+        title = _("Decision log") + f": {protocol.title}"
+        back = reverse("protocols:decision_log", args=[protocol.pk])
+        return pdf_pending(request, title=title, again=f"?wacht={state}", back=back)
     return files.serve(
         stored.file,
         filename=download_name(protocol.title, "besluitenlijst.pdf"),

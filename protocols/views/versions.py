@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from protocols import drafts, importer, pdf, record, workflow
+from protocols import drafts, importer, pdf, record, tasks, workflow
 from protocols.diff import diff_versions
 from protocols.forms.versions import (
     ImportReviewForm,
@@ -28,6 +29,7 @@ from protocols.rendering import download_name, render_body
 from protocols.views import council as views_council
 from protocols.views import procedure as views_procedure
 from protocols.views import record as views_record
+from protocols.views.pending import pdf_pending
 from schools import access, files, panels
 from schools.models import Role, School, Stichting
 
@@ -134,7 +136,15 @@ def public_pdf(request, slug, pk=None):
         if not shown:
             raise Http404("No adopted protocol.")
         version = shown[0]
-    stored = pdf.stored_pdf(version, school=school)
+    stored = pdf.find_stored_pdf(version, school=school)
+    if stored is None and "wacht" not in request.GET:
+        # Stored after the adoption by a task; one that has not run yet is asked again here.
+        tasks.store_adopted_pdfs.enqueue(version.pk)
+        stored = pdf.find_stored_pdf(version, school=school)  # the immediate backend made it
+    if stored is None:
+        title = f"{version.protocol.title}, {school.name}"
+        back = reverse("protocols:public_school", args=[school.slug])
+        return pdf_pending(request, title=title, again="?wacht=1", back=back)
     filename = download_name(version.protocol.title, school.name, f"versie {version.number}.pdf")
     return files.serve(stored.file, filename=filename, content_type="application/pdf", public=True)
 

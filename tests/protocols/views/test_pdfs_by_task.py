@@ -1,4 +1,5 @@
-"""The decision log's PDF is rendered once per state of the log, by a task, and stored."""
+"""PDFs that take seconds are made by a task and stored: the decision log once per state of
+the log, an adopted version once per school; while the worker is at it, the page says so."""
 
 import io
 from datetime import date
@@ -95,3 +96,18 @@ def test_a_change_while_waiting_asks_for_the_new_state(
     task_worker()
     assert "Niet in de statuten." in pdf_text(client.get(path + again))
     assert DecisionLogPdf.objects.count() == 1
+
+
+def test_an_adopted_pdf_the_worker_has_not_stored_yet_is_being_made(
+    client, adopted, school, task_worker
+):
+    path = url("public_pdf", school.slug)
+    waiting = client.get(path)
+    assert waiting.status_code == 202
+    assert "De PDF wordt gemaakt" in waiting.content.decode()
+    assert waiting.context["again"] == "?wacht=1"
+    client.get(path + "?wacht=1")
+    assert DBTaskResult.objects.ready().count() == 1, "looking again does not ask again"
+
+    task_worker()
+    assert "Oude tekst." in pdf_text(client.get(path + "?wacht=1"))
