@@ -54,6 +54,12 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
+def private_files_in_a_temporary_folder(settings, tmp_path_factory):
+    """Files a test stores (PDFs, uploads) land in a folder of its own, never in the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def empty_the_consent_ledger_before_a_flush(request):
     """Tests that flush the database (live server, transactional) empty the ledger first.
 
