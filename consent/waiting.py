@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from consent import ledger, notices, rules
 from consent.models import ActivityRequest, Purpose, TakedownTask
 from consent.rules import State
+from schools import access
 from schools.models import Pupil, Staff
 from schools.waiting import Item, Urgency
 
@@ -23,11 +24,11 @@ def items_for(user) -> list[Item]:
         return []
     today = timezone.localdate()
     candidates = Pupil.objects.enrolled_on(today).filter(
-        Q(guardians__user=user, guardians__has_gezag=True) | Q(user=user)
+        pk__in=access.family_pupil_ids(user, gezag_only=True)
     )
     pupils = [
         pupil
-        for pupil in candidates.distinct().select_related("school").order_by("first_name", "pk")
+        for pupil in candidates.select_related("school").order_by("first_name", "pk")
         # Guardians decide until the 16th birthday, the pupil from that day (DOMAIN 18, 25).
         if rules.pupil_decides(pupil.birth_date, today) == (pupil.user_id == user.pk)
     ]

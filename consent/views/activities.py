@@ -11,7 +11,6 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -99,7 +98,7 @@ def activity_detail(request, pk):
 def _asked_mine(request, activity, today) -> list[Pupil]:
     user = request.user
     mine = Pupil.objects.for_user(user).filter(
-        Q(guardians__user=user, guardians__has_gezag=True) | Q(user=user)
+        pk__in=access.family_pupil_ids(user, gezag_only=True)
     )
     return list(
         activity.asked_pupils()

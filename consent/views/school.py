@@ -322,8 +322,7 @@ def pupil_history(request, pk, fmt="html"):
     managed = School.objects.for_user(request.user, roles=access.MANAGING_ROLES)
     pupil = get_object_or_404(
         Pupil.objects.for_user(request.user)
-        .filter(Q(school__in=managed) | Q(guardians__user=request.user) | Q(user=request.user))
-        .distinct()
+        .filter(Q(school__in=managed) | Q(pk__in=access.family_pupil_ids(request.user)))
         .select_related("school"),
         pk=pk,
     )

@@ -69,6 +69,6 @@ def test_waiting_query_count_is_constant(
         school=school, deadline=timezone.localdate() + timedelta(days=30)
     )
     request.groups.set([group])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         items = waiting.items_for(parent)
     assert len(items) == 2 * n

@@ -80,10 +80,10 @@ def test_home_query_count_is_constant(client, school, n, django_assert_num_queri
     client.force_login(parent)
     # session, user, the five reach queries (memberships + prefetch of schools is lazy when
     # there are none, staff positions, council seats, guardianships, own pupil), and what waits:
-    # four from the procedure (steps, questions, evaluations, reading confirmations), six from
-    # consent (children, purposes, answers, activity requests, takedowns; no states to derive
-    # without purposes) and three from incidents.
-    with django_assert_num_queries(20):
+    # four from the procedure (steps, questions, evaluations, reading confirmations), seven from
+    # consent (children's ids, children, purposes, answers, activity requests, takedowns; no
+    # states to derive without purposes) and three from incidents.
+    with django_assert_num_queries(21):
         client.get(reverse("schools:home"))
 
 
