@@ -329,9 +329,9 @@ def _log_pdf_path(instance, filename):
 class DecisionLogPdf(models.Model):
     """The decision log's PDF as rendered from one state of the log.
 
-    `fingerprint` is the SHA-256 of the HTML it was rendered from, so any change the log shows
-    (a decision, a vote, an adoption, a corrected date) asks for a new PDF and an old one is
-    never handed out. Only the newest is kept per protocol.
+    `fingerprint` is the SHA-256 of what it was rendered from (`record.log_state`), so any
+    change the log shows (a decision, a vote, an adoption, a corrected date) asks for a new PDF
+    and an old one is never handed out. Only the newest is kept per protocol.
     """
 
     protocol = models.ForeignKey(

@@ -1,6 +1,5 @@
 """Protocol versions as PDF (WeasyPrint); an adopted version's PDF is rendered once and stored."""
 
-import hashlib
 import re
 from urllib.parse import quote
 
@@ -211,23 +210,18 @@ def stored_pdf(version: ProtocolVersion, *, school: School | None = None) -> Sto
     return stored
 
 
-def fingerprint(html: str) -> str:
-    """What identifies a state of the decision log: the SHA-256 of its HTML."""
-    return hashlib.sha256(html.encode()).hexdigest()
-
-
 def stored_log_pdf(protocol: Protocol, state: str) -> DecisionLogPdf | None:
-    """The stored PDF of the decision log in `state` (the `fingerprint` of its HTML), if any."""
+    """The stored PDF of the decision log in `state` (`record.log_state`), if any."""
     return protocol.log_pdfs.filter(fingerprint=state).first()
 
 
 def store_log_pdf(protocol: Protocol) -> DecisionLogPdf:
     """Render the decision log as it is now and store it, unless it already is; older PDFs of
     the log are deleted, since they show a state that has passed."""
-    html = record.log_html(protocol)
-    state = fingerprint(html)
+    state, log = record.pdf_log(protocol)
     stored = stored_log_pdf(protocol, state)
     if stored is None:
+        html = record.log_html(protocol, log)
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refuse_network)
         stored = DecisionLogPdf(protocol=protocol, fingerprint=state)
         stored.file.save("besluitenlijst.pdf", ContentFile(document.write_pdf()), save=False)

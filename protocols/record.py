@@ -5,12 +5,14 @@ has the ProcedureRecords its text recorded. Both end up in the same rows, so the
 its PDF and the besluitenlijst (DOMAIN A.16) tell one story.
 """
 
+import hashlib
+import json
 import re
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
-from django.template.loader import render_to_string
+from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -351,10 +353,41 @@ def log_csv(protocol: Protocol) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def log_html(protocol: Protocol) -> str:
-    """The decision log as the Dutch HTML its PDF is rendered from (see `pdf.stored_log_pdf`)."""
+LOG_PDF_TEMPLATE = "protocols/record/decision_log_pdf.html"
+
+
+def log_html(protocol: Protocol, log: list[dict] | None = None) -> str:
+    """The decision log as the Dutch HTML its PDF is rendered from (see `pdf.store_log_pdf`)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(
-            "protocols/record/decision_log_pdf.html",
-            {"protocol": protocol, "log": decision_log(protocol)},
-        )
+        context = {"protocol": protocol, "log": decision_log(protocol) if log is None else log}
+        return render_to_string(LOG_PDF_TEMPLATE, context)
+
+
+def _plain(value):
+    """`value` as JSON-able data that changes whenever what a template shows of it changes."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Model):
+        return [value._meta.label, value.pk, str(value)]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)  # dates, times, lazy translations
+
+
+def pdf_log(protocol: Protocol) -> tuple[str, list[dict]]:
+    """The decision log as its PDF shows it, in Dutch whoever asks, and its `log_state`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        log = decision_log(protocol)
+    return log_state(protocol, log), log
+
+
+def log_state(protocol: Protocol, log: list[dict]) -> str:
+    """What identifies the decision log's PDF: the SHA-256 of the log's data, the protocol's
+    heading and the template it is printed with. Any change to one of them is a new state, and
+    working it out costs the log's queries, not a rendering."""
+    heading = [protocol.title, str(protocol.stichting), str(protocol.school or "")]
+    layout = get_template(LOG_PDF_TEMPLATE).template.source
+    data = json.dumps([_plain(log), heading, layout, settings.LANGUAGE_CODE], sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()

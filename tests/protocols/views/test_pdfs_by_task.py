@@ -27,6 +27,7 @@ def refuse_rendering(monkeypatch):
         raise AssertionError("the PDF was rendered again")
 
     monkeypatch.setattr("protocols.pdf.weasyprint.HTML", render)
+    monkeypatch.setattr("protocols.record.log_html", render)
 
 
 def test_the_second_download_is_the_stored_pdf(client, submitted, director, monkeypatch):
