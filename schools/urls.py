@@ -6,6 +6,7 @@ from schools import views
 app_name = "schools"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("scholen/", views.school_list, name="school_list"),
     path("scholen/<slug:slug>/", views.school_detail, name="school_detail"),
     path("groepen/<int:pk>/", views.group_detail, name="group_detail"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),

@@ -59,12 +59,35 @@ def home(request):
     own = reach.own_pupil
     context = {
         "reach": reach,
+        "schools": reach.schools[:HOME_SCHOOLS],
+        "more_schools": len(reach.schools) - HOME_SCHOOLS,
         "children": children,
         "own_pupil_decides": bool(own and pupil_decides(own.birth_date, today)),
         # "Wacht op jou": every app's items (settings.PORTAL_WAITING_PROVIDERS), soonest first.
         "tasks": waiting.items_for(request.user),
     }
     return render(request, "schools/home.html", context)
+
+
+# The home page lists this many of the user's schools; a board sees the rest on `school_list`.
+HOME_SCHOOLS = 8
+SCHOOLS_PER_PAGE = 25
+
+
+def school_list(request):
+    """All schools the user belongs to, with what they are there: searchable by name and
+    place, a page at a time (a board of 107 schools would make the home page scroll forever)."""
+    reach = access.reach_for_request(request)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    words = query.lower().split()
+    schools = [
+        (school, roles)
+        for school, roles in reach.schools
+        if all(word in f"{school.name} {school.city}".lower() for word in words)
+    ]
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"reach": reach, "page": page, "query": query, "total": len(reach.schools)}
+    return render(request, "schools/school_list.html", context)
 
 
 def school_detail(request, slug):

@@ -36,6 +36,7 @@ def test_every_portal_view_has_an_outsider_test():
     without_object = {
         "schools:accessibility",
         "schools:home",
+        "schools:school_list",
         "protocols:protocol_list",
         "protocols:section_preview",
         # Public by design: only adopted versions, the link in the schoolgids.

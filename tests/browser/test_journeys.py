@@ -233,9 +233,12 @@ def test_director_of_two_schools_gets_my_schools(page, live_server, login, schoo
     MembershipFactory(user=user, role=Role.DIRECTOR, school=second)
     login(page, live_server, user)
 
-    nav_link(page, "My schools").click()
-
-    expect(page).to_have_url(f"{live_server.url}/#my-schools")
     schools = region(page, "Your schools")
     for each in [school, second]:
         expect(schools.get_by_role("link", name=each.name, exact=True)).to_be_visible()
+
+    nav_link(page, "My schools").click()
+
+    expect(page).to_have_url(f"{live_server.url}/scholen/")
+    for each in [school, second]:
+        expect(page.get_by_role("link", name=each.name, exact=True)).to_be_visible()
