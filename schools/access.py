@@ -38,7 +38,20 @@ def _active(day):
 
 
 def school_ids(user, roles=None) -> QuerySet:
-    """Ids of the schools where `user` holds one of `roles` (any role when None)."""
+    """Ids of the schools where `user` holds one of `roles` (any role when None).
+
+    A subquery, so it always reads the current roles; the query is built once per user
+    instance and copied for each use (a page asks for it dozens of times, and building it was
+    most of the cost of "Wacht op jou"). It depends only on the user, the roles and the day.
+    """
+    key = (tuple(roles) if roles is not None else None, timezone.localdate())
+    built = user.__dict__.setdefault("_school_ids", {})
+    if key not in built:
+        built[key] = _school_ids(user, roles)
+    return built[key].all()  # a copy: evaluating it never caches rows in the kept one
+
+
+def _school_ids(user, roles=None) -> QuerySet:
     if not user.is_authenticated:
         return School.objects.none().values("pk")
     if user.is_superuser:
