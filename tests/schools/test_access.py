@@ -168,3 +168,11 @@ def test_reach_names_a_role_once_for_two_children_at_one_school(school):
     parent = UserFactory()
     GuardianFactory.create_batch(2, user=parent, pupil__school=school)
     assert access.reach(parent).schools == [(school, ["Ouder"])]
+
+
+def test_a_role_given_during_a_request_counts_at_once_for_the_same_user_object(school):
+    # school_ids keeps its query per user object; it must stay a query, never kept rows.
+    user = UserFactory()
+    before = list(School.objects.for_user(user))
+    MembershipFactory(user=user, school=school, role=Role.DIRECTOR)
+    assert (before, list(School.objects.for_user(user))) == ([], [school])
