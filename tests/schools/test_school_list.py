@@ -39,6 +39,8 @@ def test_the_school_list_shows_them_all_and_finds_by_place(client, school, board
     assert [s.name for s, _roles in found.context["page"].object_list] == [
         f"School {n:03}" for n in range(10, 20)
     ]
+    # 29 schools in Zwolle: two pages, and the next page keeps the search.
+    assert 'href="?q=Zwolle&amp;page=2"' in client.get(path + "?q=Zwolle").content.decode()
 
 
 def test_the_school_list_shows_an_outsider_none_of_ours(client, school, outsider):
