@@ -34,7 +34,7 @@ def items_for(user) -> list[Item]:
     ]
     return (
         _unanswered(user, pupils, today)
-        + _own_staff_consent(user, today)
+        + _own_staff_consent(user)
         + _activities(user, pupils, today)
         + _takedowns(user, today)
     )
@@ -73,12 +73,8 @@ def _unanswered(user, pupils: list[Pupil], today) -> list[Item]:
     return items
 
 
-def _own_staff_consent(user, today) -> list[Item]:
-    positions = list(
-        Staff.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=today), user=user
-        ).select_related("school")
-    )
+def _own_staff_consent(user) -> list[Item]:
+    positions = access.reach(user).staff_positions
     if not positions:
         return []
     purposes = ledger.purposes_at({p.school_id for p in positions}, Purpose.Audience.STAFF)

@@ -60,7 +60,7 @@ def _involved_as_suspect(user):
 
 
 def is_director(user: User, school: School) -> bool:
-    return school_access.school_ids(user, DIRECTORS).filter(pk=school.pk).exists()
+    return school.pk in school_access.school_ids(user, DIRECTORS)
 
 
 def is_board(user: User, school: School) -> bool:
@@ -73,7 +73,7 @@ def reporter_kind(user: User | None, school: School) -> str | None:
     """As what `user` may report at `school`: "staff", "parent" or "pupil"; None if not at all."""
     if user is None or not user.is_authenticated:
         return None
-    if school_access.school_ids(user).filter(pk=school.pk).exists():
+    if school.pk in school_access.school_ids(user):
         return "staff"
     if Guardian.objects.filter(user_id=user.pk, pupil__school=school).exists():
         return "parent"

@@ -5,15 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import Incident, Measure, Task, url_or_home
+from schools import access as school_access
 from schools.waiting import Item, Urgency
 
 
 def items_for(user) -> list[Item]:
     """Cases routed to `user` that are new or in handling, their open tasks, phones to return.
 
-    Three queries, however many there are.
+    Three queries, however many there are; none for who works at no school, as cases, tasks
+    and phones are only ever given to staff.
     """
-    if not user.is_authenticated:
+    if not school_access.reach(user).works_at_school:
         return []
     return _incidents(user) + _tasks(user) + _phones(user)
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +17,8 @@ from protocols.models import (
     StepBody,
     StepKind,
 )
-from schools.models import CouncilMember, Membership, Role
+from schools import access
+from schools.models import Role
 from schools.waiting import Item, Urgency
 
 StepStatus = ProcedureStep.Status
@@ -45,26 +46,21 @@ def _steps(user) -> list[Item]:
     board's part: the RvT's decision, the adoption, terms that ran out, the art. 32 clock."""
     today = timezone.localdate()
     near = today + timedelta(days=notices.TERM_REMINDER_DAYS)
-    seats = CouncilMember.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=today), user=user
-    )
-    board = Membership.objects.filter(user=user, role=Role.BOARD)
-    directors = Membership.objects.filter(user=user, role=Role.DIRECTOR)
+    mine = access.reach(user)
+    if not (mine.works_at_school or mine.council_seats):
+        return []  # only staff propose, meet as directors or govern; only councils decide
+    seats = {seat.council_id for seat in mine.council_seats}
+    directed = {m.stichting_id for m in mine.memberships if m.role == Role.DIRECTOR}
+    governed = {m.stichting_id for m in mine.memberships if m.role == Role.BOARD}
     open_step = Q(status=StepStatus.OPEN)
     steps = (
         ProcedureStep.objects.filter(version__status=Status.IN_PROCEDURE)
         .filter(
-            (open_step & Q(body=StepBody.COUNCIL, council__in=seats.values("council")))
-            | (
-                open_step
-                & Q(
-                    body=StepBody.DIRECTORS,
-                    version__protocol__stichting__in=directors.values("stichting"),
-                )
-            )
+            (open_step & Q(body=StepBody.COUNCIL, council__in=seats))
+            | (open_step & Q(body=StepBody.DIRECTORS, version__protocol__stichting__in=directed))
             | (open_step & Q(version__submitted_by=user, due_on__lte=near))
             | (
-                Q(version__protocol__stichting__in=board.values("stichting"))
+                Q(version__protocol__stichting__in=governed)
                 & (
                     (open_step & Q(kind=StepKind.ADOPTION))
                     | (open_step & Q(body=StepBody.SUPERVISORY))
@@ -73,19 +69,15 @@ def _steps(user) -> list[Item]:
                 )
             )
         )
-        .annotate(
-            is_seat=Exists(seats.filter(council=OuterRef("council"))),
-            is_director=Exists(
-                directors.filter(stichting=OuterRef("version__protocol__stichting"))
-            ),
-            is_board=Exists(board.filter(stichting=OuterRef("version__protocol__stichting"))),
-        )
         .select_related("version__protocol", "council")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
     tasks = []
     for step in steps:
         version = step.version
+        step.is_seat = step.council_id in seats
+        step.is_director = version.protocol.stichting_id in directed
+        step.is_board = version.protocol.stichting_id in governed
         names = {"protocol": version.protocol.title, "number": version.number}
         url = version.get_absolute_url()
         if step.status == StepStatus.OPEN and step.body == StepBody.COUNCIL and step.is_seat:
@@ -180,16 +172,17 @@ def _evaluations(user) -> list[Item]:
     """Adopted protocols whose evaluation is due within a month or overdue, for who answers
     for them: the board, and the director for a school's own protocol."""
     today = timezone.localdate()
-    grants = Membership.objects.filter(user=user)
+    memberships = access.reach(user).memberships
+    governed = {m.stichting_id for m in memberships if m.role == Role.BOARD}
+    directed = {m.school_id for m in memberships if m.role == Role.DIRECTOR and m.school_id}
+    if not (governed or directed):
+        return []
     versions = (
         ProtocolVersion.objects.filter(
             status=Status.ADOPTED,
             evaluation_date__lte=today + timedelta(days=notices.EVALUATION_REMINDER_DAYS),
         )
-        .filter(
-            Q(protocol__stichting__in=grants.filter(role=Role.BOARD).values("stichting"))
-            | Q(protocol__school__in=grants.filter(role=Role.DIRECTOR).values("school"))
-        )
+        .filter(Q(protocol__stichting__in=governed) | Q(protocol__school__in=directed))
         .select_related("protocol")
         .order_by("evaluation_date", "pk")
     )

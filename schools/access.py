@@ -11,6 +11,8 @@ Who sees what (see DESIGN.md):
 - a council member sees their council; parents see their own children; a pupil themselves.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,44 +39,42 @@ def _active(day):
     return Q(end_date__isnull=True) | Q(end_date__gt=day)
 
 
-def school_ids(user, roles=None) -> QuerySet:
+# What one request has worked out about its users, while the request runs (see `request_scope`).
+_scope: ContextVar[dict | None] = ContextVar("access_scope", default=None)
+
+
+@contextmanager
+def request_scope():
+    """Keep what the access layer reads about a user for as long as this block runs.
+
+    The middleware opens one per request: a page asks for the same reach dozens of times, and
+    building those queries again was most of its CPU. Outside a scope (tasks, the shell) every
+    call reads the database afresh, so a role given there counts at once. Inside one, a role
+    given during the request counts from the next request, as a page is drawn in one go.
+    """
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def school_ids(user, roles=None) -> list[int]:
     """Ids of the schools where `user` holds one of `roles` (any role when None).
 
-    A subquery, so it always reads the current roles; the query is built once per user
-    instance and copied for each use (a page asks for it dozens of times, and building it was
-    most of the cost of "Wacht op jou"). It depends only on the user, the roles and the day.
+    Read from the user's `reach`, which the menu loads on every page anyway: a list of ids is
+    cheaper to put in a query than a subquery is to build, and a page asks dozens of times.
     """
-    key = (tuple(roles) if roles is not None else None, timezone.localdate())
-    built = user.__dict__.setdefault("_school_ids", {})
-    if key not in built:
-        built[key] = _school_ids(user, roles)
-    return built[key].all()  # a copy: evaluating it never caches rows in the kept one
-
-
-def _school_ids(user, roles=None) -> QuerySet:
     if not user.is_authenticated:
-        return School.objects.none().values("pk")
+        return []
     if user.is_superuser:
-        return School.objects.values("pk")
-    grants = Membership.objects.filter(user=user)
-    if roles is not None:
-        grants = grants.filter(role__in=roles)
-    reach = Q(pk__in=grants.filter(school__isnull=False).values("school")) | Q(
-        stichting__in=grants.filter(school__isnull=True).values("stichting")
-    )
-    if roles is None or Role.STAFF in roles:
-        # Working at a school (a Staff record) is the staff role there, membership or not.
-        today = timezone.localdate()
-        reach |= Q(pk__in=Staff.objects.filter(_active(today), user=user).values("school"))
-    return School.objects.filter(reach).values("pk")
+        return list(School.objects.values_list("pk", flat=True))
+    return reach(user).school_ids(roles)
 
 
-def taught_group_ids(user) -> QuerySet:
+def taught_group_ids(user) -> list[int]:
     """Ids of the groups `user` currently teaches."""
-    today = timezone.localdate()
-    return ClassGroup.objects.filter(
-        teachers__in=Staff.objects.filter(_active(today), user_id=user.pk)
-    ).values("pk")
+    return [group.pk for group in reach(user).taught_groups]
 
 
 def group_ids(user) -> QuerySet:
@@ -93,8 +93,7 @@ def pupil_filter(user) -> Q:
     return (
         Q(school__in=school_ids(user, MANAGING_ROLES))
         | Q(group__in=taught_group_ids(user))
-        | Q(pk__in=Guardian.objects.filter(user_id=user.pk).values("pupil"))
-        | Q(user_id=user.pk)
+        | Q(pk__in=family_pupil_ids(user))
     )
 
 
@@ -115,7 +114,7 @@ def sign_in_event_filter(user, school=None) -> Q:
         return Q(pk__in=[])
     managed = school_ids(user, MANAGING_ROLES)
     if school is not None:
-        managed = managed.filter(pk=school.pk)
+        managed = [pk for pk in managed if pk == school.pk]
     today = timezone.localdate()
     return Q(user__in=Membership.objects.filter(school__in=managed).values("user")) | Q(
         user__in=Staff.objects.filter(_active(today), school__in=managed).values("user")
@@ -145,6 +144,7 @@ class Reach:
     council_seats: list = field(default_factory=list)
     guardianships: list = field(default_factory=list)
     own_pupil: Pupil | None = None
+    _school_ids: dict = field(default_factory=dict, repr=False)
 
     def _has_role(self, *roles) -> bool:
         return any(m.role in roles for m in self.memberships)
@@ -177,6 +177,31 @@ class Reach:
     def is_pupil(self) -> bool:
         return self.own_pupil is not None
 
+    def school_ids(self, roles=None) -> list[int]:
+        """Ids of the schools where the user holds one of `roles` (any role when None).
+
+        A role without a school holds at every school of its stichting; working at a school
+        (a Staff record) is the staff role there, membership or not.
+        """
+        key = tuple(roles) if roles is not None else None
+        if key not in self._school_ids:
+            ids = set()
+            for m in self.memberships:
+                if roles is None or m.role in roles:
+                    schools = m.stichting.schools.all() if m.school_id is None else [m.school]
+                    ids.update(school.pk for school in schools)
+            if roles is None or Role.STAFF in roles:
+                ids.update(position.school_id for position in self.staff_positions)
+            self._school_ids[key] = sorted(ids)
+        return self._school_ids[key]
+
+    def family_pupil_ids(self, *, gezag_only: bool = False) -> list[int]:
+        """The pupils the user is a guardian of (with gezag, if asked) or is."""
+        ids = {g.pupil_id for g in self.guardianships if g.has_gezag or not gezag_only}
+        if self.own_pupil:
+            ids.add(self.own_pupil.pk)
+        return sorted(ids)
+
     @cached_property
     def taught_groups(self) -> list:
         return [group for position in self.staff_positions for group in position.groups.all()]
@@ -191,29 +216,40 @@ class Reach:
 
         def add(school, label):
             labels = found.setdefault(school.pk, (school, []))[1]
-            if str(label) not in labels:  # two children at one school: "Ouder" once
-                labels.append(str(label))
+            if label not in labels:  # two children at one school: "Ouder" once
+                labels.append(label)
 
         for m in self.memberships:
+            label = str(m.get_role_display())  # once, not per school of a stichting
             for school in [m.school] if m.school else m.stichting.schools.all():
-                add(school, m.get_role_display())
+                add(school, label)
         for position in self.staff_positions:
             if position.school_id not in found:
-                add(position.school, Role.STAFF.label)
+                add(position.school, str(Role.STAFF.label))
         for seat in self.council_seats:
             if seat.council.school:
-                add(seat.council.school, seat.council.get_kind_display())
+                add(seat.council.school, str(seat.council.get_kind_display()))
         for guardianship in self.guardianships:
-            add(guardianship.pupil.school, guardianship.get_relation_display())
+            add(guardianship.pupil.school, str(guardianship.get_relation_display()))
         if self.own_pupil:
-            add(self.own_pupil.school, Pupil._meta.verbose_name)
+            add(self.own_pupil.school, str(Pupil._meta.verbose_name))
         return sorted(found.values(), key=lambda item: item[0].name)
 
 
 def reach(user) -> Reach:
-    """Load what `user` is connected to, in a fixed number of queries."""
+    """Load what `user` is connected to, in a fixed number of queries, once per request."""
     if not user.is_authenticated:
         return Reach()
+    scope = _scope.get()
+    if scope is None:
+        return _reach(user)
+    key = (user.pk, timezone.localdate())
+    if key not in scope:
+        scope[key] = _reach(user)
+    return scope[key]
+
+
+def _reach(user) -> Reach:
     today = timezone.localdate()
     return Reach(
         memberships=list(
@@ -239,26 +275,13 @@ def reach(user) -> Reach:
 
 
 def family_pupil_ids(user, *, gezag_only: bool = False) -> list[int]:
-    """The pupils `user` is a guardian of (with gezag, if asked) or is, as ids, in one query.
+    """The pupils `user` is a guardian of (with gezag, if asked) or is, as ids.
 
     For `filter(pk__in=...)`: PostgreSQL answers that from the primary key, where an OR across
     the guardians join (`Q(guardians__user=...) | Q(user=...)`) made it read every pupil and
     guardian of the platform.
     """
-    if not user.is_authenticated:
-        return []
-    guardianships = Guardian.objects.filter(user=user).order_by()
-    if gezag_only:
-        guardianships = guardianships.filter(has_gezag=True)
-    own = Pupil.objects.filter(user=user).order_by().values_list("pk", flat=True)
-    return list(guardianships.values_list("pupil_id", flat=True).union(own))
-
-
-def reach_for_request(request) -> Reach:
-    """`reach(request.user)`, computed at most once per request."""
-    if not hasattr(request, "_reach"):
-        request._reach = reach(request.user)
-    return request._reach
+    return reach(user).family_pupil_ids(gezag_only=gezag_only)
 
 
 def protocol_filter(user) -> Q:

@@ -5,4 +5,4 @@ from schools import access
 
 def access_context(request):
     """Expose the user's reach to templates lazily: pages that don't show it pay nothing."""
-    return {"reach": SimpleLazyObject(lambda: access.reach_for_request(request))}
+    return {"reach": SimpleLazyObject(lambda: access.reach(request.user))}

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 
-from schools import security
+from schools import access, security
 
 # What a signed-in user who still owes the second step may open: the step itself, logging out,
 # the language switch and the health check.
@@ -121,3 +121,14 @@ class RequestBodyLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+class AccessScopeMiddleware:
+    """Runs each request in an access scope: what it reads about its user is read once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with access.request_scope():
+            return self.get_response(request)

@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """What waits for this user, and where they belong."""
-    reach = access.reach_for_request(request)
+    reach = access.reach(request.user)
     today = timezone.localdate()
     children = [
         {
@@ -77,7 +77,7 @@ SCHOOLS_PER_PAGE = 25
 def school_list(request):
     """All schools the user belongs to, with what they are there: searchable by name and
     place, a page at a time (a board of 107 schools would make the home page scroll forever)."""
-    reach = access.reach_for_request(request)
+    reach = access.reach(request.user)
     query = " ".join(request.GET.get("q", "").split())[:100]
     words = query.lower().split()
     schools = [

@@ -278,7 +278,7 @@ def child_consent(request, pk):
         .select_related("school", "group"),
         pk=pk,
     )
-    reach = access.reach_for_request(request)
+    reach = access.reach(request.user)
     has_gezag = any(g.has_gezag for g in reach.guardianships if g.pupil_id == pupil.pk)
     subject = _child_subject(pupil, has_gezag, today)
     title = _("Consent for %(name)s") % {"name": pupil.first_name}
@@ -297,7 +297,7 @@ def own_consent(request):
     Someone who is both sees both; `?as=pupil` or `?as=staff` shows one of them.
     """
     today = timezone.localdate()
-    reach = access.reach_for_request(request)
+    reach = access.reach(request.user)
     shown = request.GET.get("as")
     subjects = []
     if reach.own_pupil is not None and shown != "staff":
@@ -408,7 +408,7 @@ def _open_activities(request, subjects: list[Subject], today) -> list[dict]:
 def overview(request):
     """Everyone this user decides consent for, unanswered purposes first, and open requests."""
     today = timezone.localdate()
-    reach = access.reach_for_request(request)
+    reach = access.reach(request.user)
     children = list(
         Pupil.objects.for_user(request.user)
         .filter(guardians__user=request.user)

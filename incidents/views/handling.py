@@ -75,7 +75,7 @@ def _form_errors(request, form) -> None:
 
 def _report_schools(request) -> list[School]:
     """Where this user can file a report: where they work, their children's and their own."""
-    reach = school_access.reach_for_request(request)
+    reach = school_access.reach(request.user)
     schools = {s.pk: s for s in School.objects.for_user(request.user)}
     for guardianship in reach.guardianships:
         schools.setdefault(guardianship.pupil.school_id, guardianship.pupil.school)

@@ -41,7 +41,7 @@ def last_adopted(version: ProtocolVersion) -> ProtocolVersion | None:
 
 def _council_steps(request, version: ProtocolVersion) -> list[ProcedureStep]:
     """The version's steps for councils that the user sits on now."""
-    seats = {seat.council_id for seat in access.reach_for_request(request).council_seats}
+    seats = {seat.council_id for seat in access.reach(request.user).council_seats}
     if not seats:
         return []
     return list(version.steps.filter(council__in=seats))

@@ -218,7 +218,7 @@ def test_protocol_list_query_count_is_constant(
     client.force_login(director)
     # session, user, protocols, their versions, may-import, stichtingen the user governs, and
     # the navigation's reach (six)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(reverse("protocols:protocol_list"))
 
 

@@ -170,9 +170,37 @@ def test_reach_names_a_role_once_for_two_children_at_one_school(school):
     assert access.reach(parent).schools == [(school, ["Ouder"])]
 
 
-def test_a_role_given_during_a_request_counts_at_once_for_the_same_user_object(school):
-    # school_ids keeps its query per user object; it must stay a query, never kept rows.
+def test_outside_a_request_a_new_role_counts_at_once(school):
+    # Tasks and the shell run outside a request scope: each call reads the roles afresh.
     user = UserFactory()
     before = list(School.objects.for_user(user))
     MembershipFactory(user=user, school=school, role=Role.DIRECTOR)
     assert (before, list(School.objects.for_user(user))) == ([], [school])
+
+
+def test_a_request_reads_a_users_reach_once(school, director, django_assert_num_queries):
+    from schools import access
+
+    with access.request_scope():
+        access.reach(director)
+        with django_assert_num_queries(0):
+            access.school_ids(director)
+            access.school_ids(director, access.MANAGING_ROLES)
+            access.taught_group_ids(director)
+            access.family_pupil_ids(director, gezag_only=True)
+        with django_assert_num_queries(1):
+            assert list(School.objects.for_user(director)) == [school]
+    # The next request reads the roles as they are then.
+    MembershipFactory(user=director, school=SchoolFactory(stichting=school.stichting))
+    with access.request_scope():
+        assert len(School.objects.for_user(director)) == 2
+
+
+def test_a_stichting_wide_role_reaches_the_schools_of_its_stichting_in_the_reach(school):
+    from schools import access
+
+    board = MembershipFactory(stichting=school.stichting, school=None, role=Role.BOARD).user
+    sibling = SchoolFactory(stichting=school.stichting)
+    SchoolFactory()  # another stichting
+    assert access.school_ids(board, [Role.BOARD]) == sorted([school.pk, sibling.pk])
+    assert access.school_ids(board, [Role.DIRECTOR]) == []

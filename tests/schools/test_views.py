@@ -80,10 +80,10 @@ def test_home_query_count_is_constant(client, school, n, django_assert_num_queri
     client.force_login(parent)
     # session, user, the five reach queries (memberships + prefetch of schools is lazy when
     # there are none, staff positions, council seats, guardianships, own pupil), and what waits:
-    # four from the procedure (steps, questions, evaluations, reading confirmations), seven from
-    # consent (children's ids, children, purposes, answers, activity requests, takedowns; no
-    # states to derive without purposes) and three from incidents.
-    with django_assert_num_queries(21):
+    # two from the procedure (steps of the council, reading confirmations) and four from
+    # consent (children, purposes, their answers, activity requests). Questions, evaluations,
+    # staff consent and incidents are only ever for staff, so a parent's reach skips them.
+    with django_assert_num_queries(13):
         client.get(reverse("schools:home"))
 
 
