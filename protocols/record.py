@@ -8,15 +8,25 @@ its PDF and the besluitenlijst (DOMAIN A.16) tell one story.
 import hashlib
 import json
 import re
+from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from protocols.models import ProcedureStep, Protocol, ProtocolVersion, Section, StepKind
+from protocols.models import (
+    GeledingVote,
+    ProcedureRecord,
+    ProcedureStep,
+    Protocol,
+    ProtocolVersion,
+    Section,
+    StepKind,
+)
 from protocols.rendering import approval_rows
 from schools.models import CouncilMember
 
@@ -30,13 +40,16 @@ _IN_FORCE = re.compile(r"in\s*werking|(?<![a-z])per(?![a-z])|gehanteerd")
 GELEDINGEN = dict(CouncilMember.Geleding.choices)
 
 
+_KIND_LABELS = {
+    StepKind.ADVICE: gettext_lazy("For advice"),
+    StepKind.CONSENT: gettext_lazy("For consent"),
+    StepKind.APPROVAL: gettext_lazy("For approval"),
+    StepKind.NOTICE: gettext_lazy("For information"),
+}
+
+
 def _kind_label(kind: str) -> str:
-    return {
-        StepKind.ADVICE: _("For advice"),
-        StepKind.CONSENT: _("For consent"),
-        StepKind.APPROVAL: _("For approval"),
-        StepKind.NOTICE: _("For information"),
-    }.get(kind, "")
+    return str(_KIND_LABELS.get(kind, ""))
 
 
 def went_through_portal(version: ProtocolVersion) -> bool:
@@ -146,11 +159,14 @@ def _in_force_dates(version: ProtocolVersion, trail: list) -> list[date]:
 
 def trail_problems(version: ProtocolVersion) -> list[str]:
     """What makes the recorded trail invalid or incomplete under the WMS, as messages."""
-    trail = list(
-        steps_with_votes(version)
-        if went_through_portal(version)
-        else version.procedure_records.all()
-    )
+    if went_through_portal(version):
+        return _problems(version, steps_with_votes(version))
+    return _problems(version, list(version.procedure_records.all()))
+
+
+def _problems(version: ProtocolVersion, trail: list) -> list[str]:
+    """`trail_problems` for the version's trail: its procedure steps if it went through the
+    portal, else its imported records."""
     problems = []
     has_consent, consented = _consent_dates(version, trail)
     in_force = _in_force_dates(version, trail)
@@ -176,7 +192,7 @@ def trail_problems(version: ProtocolVersion) -> list[str]:
     return problems
 
 
-def _votes(step: ProcedureStep) -> list[dict]:
+def _votes(votes) -> list[dict]:
     return [
         {
             "geleding": GELEDINGEN.get(vote.geleding, vote.geleding),
@@ -187,11 +203,12 @@ def _votes(step: ProcedureStep) -> list[dict]:
             "abstentions": vote.abstentions,
             "granted": vote.granted,
         }
-        for vote in step.votes.all()
+        for vote in votes
     ]
 
 
-def _log_steps(version: ProtocolVersion) -> list[dict]:
+def _log_steps(version: ProtocolVersion, trail: list, votes: dict) -> list[dict]:
+    """The log's rows of `trail` (as for `_problems`); `votes` holds each step's votes by id."""
     if not went_through_portal(version):
         return [
             {
@@ -208,7 +225,7 @@ def _log_steps(version: ProtocolVersion) -> list[dict]:
                 "note": row["source"],
                 "recorded_by": None,
             }
-            for row in approval_rows(version.procedure_records.all(), "")
+            for row in approval_rows(trail, "")
         ]
     return [
         {
@@ -219,14 +236,14 @@ def _log_steps(version: ProtocolVersion) -> list[dict]:
             "due_on": step.due_on,
             # As recorded, with the votes ("instemming verleend, ouders 3-0"); an undecided
             # step shows where it stands.
-            "outcome": outcome_text(step, step.votes.all()) or step.get_status_display(),
+            "outcome": outcome_text(step, votes[step.pk]) or step.get_status_display(),
             "date": step.decided_on,
             "meeting_date": step.meeting_date,
-            "votes": _votes(step),
+            "votes": _votes(votes[step.pk]),
             "note": "\n".join(filter(None, [step.reason, step.remarks, _recorded_as(step)])),
             "recorded_by": step.recorded_by,
         }
-        for step in version.steps.all()
+        for step in trail
     ]
 
 
@@ -243,25 +260,39 @@ def _recorded_as(step: ProcedureStep) -> str:
     return _("Recorded %(how)s.") % {"how": step.get_recorded_as_display()}
 
 
-def decision_log(protocol: Protocol) -> list[dict]:
+def logged_versions(protocol: Protocol):
+    """The versions in the besluitenlijst, oldest first: each one that was decided on.
+
+    Plain drafts are left out (nothing has been decided about them yet): a draft is in it only
+    once submitted in the portal (`went_through_portal`) or imported with its trail.
+    """
+    plain_draft = Q(status=ProtocolVersion.Status.DRAFT, submitted_at__isnull=True) & ~Exists(
+        ProcedureRecord.objects.filter(version=OuterRef("pk"))
+    )
+    return protocol.versions.exclude(plain_draft).select_related("submitted_by").order_by("number")
+
+
+def decision_log(protocol: Protocol, versions=None) -> list[dict]:
     """The besluitenlijst: per version that was decided on, its steps, dates and problems.
 
-    Plain drafts are left out: nothing has been decided about them yet.
+    `versions` (some of `logged_versions`, say a page of them) limits it to those.
     """
-    steps = ProcedureStep.objects.select_related(
-        "council", "recorded_by", "minutes"
-    ).prefetch_related("votes")
-    versions = (
-        protocol.versions.order_by("number")
-        .select_related("submitted_by")
-        .prefetch_related(Prefetch("steps", queryset=steps), "procedure_records")
-    )
+    if versions is None:
+        versions = logged_versions(protocol)
+    versions = list(versions)
+    # Three flat queries, grouped here: prefetching builds a queryset per version and per step,
+    # which was most of the time of a log of 50 versions.
+    records, steps, votes = defaultdict(list), defaultdict(list), defaultdict(list)
+    for row in ProcedureRecord.objects.filter(version__in=versions).order_by("version", "position"):
+        records[row.version_id].append(row)
+    in_portal = ProcedureStep.objects.filter(version__in=versions).order_by("version", "position")
+    for step in in_portal.select_related("council", "recorded_by", "minutes"):
+        steps[step.version_id].append(step)
+    for vote in GeledingVote.objects.filter(step__version__in=versions).order_by("pk"):
+        votes[vote.step_id].append(vote)
     log = []
     for version in versions:
-        if version.status == ProtocolVersion.Status.DRAFT and not (
-            version.procedure_records.all() or went_through_portal(version)
-        ):
-            continue
+        trail = steps[version.pk] if went_through_portal(version) else records[version.pk]
         log.append(
             {
                 "version": version,
@@ -273,11 +304,11 @@ def decision_log(protocol: Protocol) -> list[dict]:
                 "legal_article": version.legal_article,
                 "change_summary": version.change_summary,
                 "is_editorial": version.is_editorial,
-                "steps": _log_steps(version),
+                "steps": _log_steps(version, trail, votes),
                 "adopted_on": version.adopted_on,
                 "effective_date": version.effective_date,
                 "evaluation_date": version.evaluation_date,
-                "problems": trail_problems(version),
+                "problems": _problems(version, trail),
             }
         )
     return log

@@ -22,6 +22,8 @@ from schools.models import School
 
 # A board sees the confirmations of its schools a page of schools at a time.
 ACKNOWLEDGEMENT_SCHOOLS_PER_PAGE = 10
+# The decision log on screen: a page of versions, each with its steps.
+DECISION_LOG_VERSIONS_PER_PAGE = 10
 
 
 def version_context(request, version) -> dict:
@@ -47,9 +49,16 @@ def _protocol(request, pk) -> Protocol:
 
 
 def decision_log(request, pk):
-    """The besluitenlijst of a protocol: every version's procedure, dates and problems."""
+    """The besluitenlijst of a protocol: every version's procedure, dates and problems, the
+    newest first and a page of versions at a time (the PDF and CSV hold them all)."""
     protocol = _protocol(request, pk)
-    context = {"protocol": protocol, "log": record.decision_log(protocol)}
+    versions = record.logged_versions(protocol).order_by("-number")
+    page = Paginator(versions, DECISION_LOG_VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "protocol": protocol,
+        "log": record.decision_log(protocol, page.object_list),
+        "page": page,
+    }
     return render(request, "protocols/record/decision_log.html", context)
 
 

@@ -298,6 +298,27 @@ def test_decision_log_leaves_out_a_plain_draft(school):
     assert record.decision_log(protocol) == []
 
 
+def test_decision_log_keeps_a_draft_with_an_imported_trail(school):
+    draft = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    draft.procedure_records.create(position=1, step="GMR", outcome="instemming")
+    assert [entry["version"] for entry in record.decision_log(draft.protocol)] == [draft]
+
+
+def test_decision_log_page_shows_ten_versions_at_a_time_the_newest_first(client, school, director):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    for number in range(1, 13):
+        ProtocolVersionFactory(
+            protocol=protocol, number=number, status=ProtocolVersion.Status.SUPERSEDED
+        )
+    client.force_login(director)
+    url = reverse("protocols:decision_log", args=[protocol.pk])
+    pages = [client.get(url).content.decode(), client.get(url + "?page=2").content.decode()]
+    shown = [[int(n) for n in re.findall(r">Versie (\d+)</a>", html)] for html in pages]
+    assert shown == [list(range(12, 2, -1)), [2, 1]]
+    assert "12 versies, de nieuwste eerst; de pdf en de csv bevatten ze allemaal." in pages[0]
+    assert 'href="?page=2"' in pages[0]
+
+
 def kopwerk_director() -> tuple[Protocol, object]:
     version = demo_version("kopwerk")
     school = version.protocol.stichting.schools.get()
@@ -395,8 +416,9 @@ def test_decision_log_query_count_is_constant(
         # One version in procedure at a time: the next one comes after this one is withdrawn.
         workflow.withdraw(version, by=director, reason="Vervangen door een nieuwe versie.")
     client.force_login(director)
-    # session, user, protocol, versions, steps, votes, records, and the navigation's reach (six)
-    with django_assert_num_queries(13):
+    # session, user, protocol, the versions and how many, steps, votes, records, and the
+    # navigation's reach (six)
+    with django_assert_num_queries(14):
         client.get(reverse("protocols:decision_log", args=[protocol.pk]))
 
 
