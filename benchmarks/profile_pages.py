@@ -56,6 +56,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", metavar="PAGE", help="profile pages whose name has this")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--match", metavar="REGEX", help="cumulative listing of these files (default: ours)"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -117,7 +120,7 @@ def main() -> int:
         if profiler:
             stats = pstats.Stats(profiler)  # CPU time: waiting for PostgreSQL is not in it
             stats.sort_stats("tottime").print_stats(args.top)
-            stats.sort_stats("cumulative").print_stats(OURS, args.top)
+            stats.sort_stats("cumulative").print_stats(args.match or OURS, args.top)
     return 0
 
 

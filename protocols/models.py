@@ -549,7 +549,9 @@ class ProcedureStep(StepFields):
     def body_label(self) -> str:
         if self.council_id:
             return self.council.name
-        return self.forum or self.get_body_display()
+        # The enum's label, not get_body_display(): that builds a dict of all choices per call,
+        # and the decision log asks for hundreds of labels.
+        return self.forum or str(StepBody(self.body).label)
 
 
 class GeledingVote(models.Model):

@@ -35,6 +35,8 @@ from schools.models import Role, School, Stichting
 
 # The public index lists schools a page at a time: a platform can hold thousands.
 PUBLIC_PAGE_SIZE = 50
+# The version page lists this many other versions of the protocol, the newest first.
+OTHER_VERSIONS_SHOWN = 5
 
 
 def _school_view(version: ProtocolVersion, school: School | None) -> dict:
@@ -172,7 +174,10 @@ def version_detail(request, pk):
         pk=pk,
     )
     context = _school_view(version, version.protocol.school)
-    context["other_versions"] = version.protocol.versions.exclude(pk=version.pk)
+    # The newest few; all of them are in the decision log, which a long history points to.
+    others = list(version.protocol.versions.exclude(pk=version.pk)[: OTHER_VERSIONS_SHOWN + 1])
+    context["other_versions"] = others[:OTHER_VERSIONS_SHOWN]
+    context["more_versions"] = len(others) > OTHER_VERSIONS_SHOWN
     context["can_edit"] = workflow.may_draft(request.user, version)
     context["addenda"] = version.addenda()
     for panel in (views_procedure, views_council, views_record):

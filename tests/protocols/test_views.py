@@ -194,6 +194,27 @@ def test_version_detail_shows_a_draft_to_the_director(client, director, school):
     assert ("Conceptregel." in html, "Concept" in html) == (True, True)
 
 
+def test_version_detail_lists_the_newest_other_versions_and_points_to_the_decision_log(
+    client, director, school
+):
+    protocol = ProtocolFactory(stichting=school.stichting)
+    old = [
+        ProtocolVersionFactory(
+            protocol=protocol, number=number, status=ProtocolVersion.Status.SUPERSEDED
+        )
+        for number in range(1, 8)
+    ]
+    newest = ProtocolVersionFactory(
+        protocol=protocol, number=8, status=ProtocolVersion.Status.ADOPTED
+    )
+    client.force_login(director)
+    html = client.get(newest.get_absolute_url()).content.decode()
+    listed = [v.number for v in old if f'href="{v.get_absolute_url()}"' in html]
+    assert listed == [3, 4, 5, 6, 7]
+    assert reverse("protocols:decision_log", args=[protocol.pk]) in html
+    assert "Oudere versies staan in de besluitenlijst" in html
+
+
 def test_version_detail_is_404_for_outsider(client, outsider, school):
     version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
     client.force_login(outsider)
