@@ -56,6 +56,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", metavar="PAGE", help="profile pages whose name has this")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--queries", action="store_true", help="print each page's queries")
     parser.add_argument(
         "--match", metavar="REGEX", help="cumulative listing of these files (default: ours)"
     )
@@ -117,6 +118,8 @@ def main() -> int:
                 client.get(path)
         cpu = (time.process_time() - started) * 1000 / args.runs
         print(f"{page} ({role or 'anonymous'}): {cpu:.1f} ms CPU, {len(queries)} queries")
+        if args.queries:
+            print("\n".join(f"  {sql[:160]}" for sql in queries))
         if profiler:
             stats = pstats.Stats(profiler)  # CPU time: waiting for PostgreSQL is not in it
             stats.sort_stats("tottime").print_stats(args.top)

@@ -1,6 +1,7 @@
 """Protocols and their versions. Status changes go through `protocols/workflow.py` only."""
 
 import hashlib
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -84,9 +85,14 @@ class Protocol(models.Model):
         """The schools this protocol applies to."""
         if self.school_id:
             return School.objects.filter(pk=self.school_id)
-        if self.applies_to.exists():
+        if self._limited_to_some_schools:
             return self.applies_to.all()
         return self.stichting.schools.all()
+
+    @cached_property
+    def _limited_to_some_schools(self) -> bool:
+        # Asked once per instance: a version page asks `schools_covered` for several panels.
+        return self.applies_to.exists()
 
 
 class ProtocolVersionQuerySet(models.QuerySet):
@@ -212,11 +218,15 @@ class ProtocolVersion(models.Model):
     def is_final(self) -> bool:
         return self.status in {self.Status.ADOPTED, self.Status.SUPERSEDED}
 
-    def addenda(self) -> list[tuple[School, list["Section"]]]:
-        """Each school's own sections of this (board-wide) version, in one query."""
+    def addenda(self, sections=None) -> list[tuple[School, list["Section"]]]:
+        """Each school's own sections of this (board-wide) version, in one query, or none when
+        the caller has the version's `sections` (with their school) already."""
+        if sections is None:
+            sections = self.sections.filter(school__isnull=False).select_related("school")
         found: dict[School, list[Section]] = {}
-        for section in self.sections.filter(school__isnull=False).select_related("school"):
-            found.setdefault(section.school, []).append(section)
+        for section in sections:
+            if section.school_id is not None:
+                found.setdefault(section.school, []).append(section)
         return list(found.items())
 
 

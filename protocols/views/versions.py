@@ -41,10 +41,11 @@ OTHER_VERSIONS_SHOWN = 5
 
 def _school_view(version: ProtocolVersion, school: School | None) -> dict:
     """What a reader sees of `version`: board text, then the school's addendum."""
-    sections = list(version.sections.all())
+    sections = list(version.sections.select_related("school"))
     return {
         "version": version,
         "school": school,
+        "sections": sections,
         "board_sections": [s for s in sections if s.school_id is None],
         "addendum": [s for s in sections if school and s.school_id == school.pk],
         "procedure": record.trail_rows(version, sections=sections),
@@ -179,7 +180,7 @@ def version_detail(request, pk):
     context["other_versions"] = others[:OTHER_VERSIONS_SHOWN]
     context["more_versions"] = len(others) > OTHER_VERSIONS_SHOWN
     context["can_edit"] = workflow.may_draft(request.user, version)
-    context["addenda"] = version.addenda()
+    context["addenda"] = version.addenda(context["sections"])
     for panel in (views_procedure, views_council, views_record):
         context.update(panel.version_context(request, version))
     # What other apps show beside the version (incidents: the figures since it took effect).

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from protocols import acknowledgements, workflow
-from protocols.models import Acknowledgement
+from protocols.models import Acknowledgement, ProtocolVersion
 from protocols.views import record as views_record
 from schools import access
 from schools.models import Role
@@ -394,6 +394,7 @@ def test_version_context_query_count_is_constant(
     for _ in range(n):
         staff(school)
     acknowledgements.request(version)
+    version = ProtocolVersion.objects.select_related("protocol").get(pk=version.pk)  # as a page
     request = rf.get(version.get_absolute_url())
     request.user = director
     with access.request_scope():
