@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from schools.models import (
@@ -125,13 +125,11 @@ def council_filter(user) -> Q:
     """Condition on Council: councils `user` sits on, and those of schools they manage."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    today = timezone.localdate()
-    seats = CouncilMember.objects.filter(_active(today), user_id=user.pk)
-    board = Membership.objects.filter(user_id=user.pk, role=Role.BOARD)
+    mine = reach(user)
     return (
-        Q(pk__in=seats.values("council"))
+        Q(pk__in=[seat.council_id for seat in mine.council_seats])
         | Q(school__in=school_ids(user, MANAGING_ROLES))
-        | Q(stichting__in=board.values("stichting"))
+        | Q(stichting__in=mine.stichting_ids([Role.BOARD]))
     )
 
 
@@ -195,6 +193,17 @@ class Reach:
             self._school_ids[key] = sorted(ids)
         return self._school_ids[key]
 
+    def stichting_ids(self, roles=None) -> list[int]:
+        """Ids of the stichtingen of the schools in `school_ids(roles)`."""
+        ids = {
+            m.school.stichting_id if m.school_id else m.stichting_id
+            for m in self.memberships
+            if roles is None or m.role in roles
+        }
+        if roles is None or Role.STAFF in roles:
+            ids.update(position.school.stichting_id for position in self.staff_positions)
+        return sorted(ids)
+
     def family_pupil_ids(self, *, gezag_only: bool = False) -> list[int]:
         """The pupils the user is a guardian of (with gezag, if asked) or is."""
         ids = {g.pupil_id for g in self.guardianships if g.has_gezag or not gezag_only}
@@ -251,12 +260,12 @@ def reach(user) -> Reach:
 
 def _reach(user) -> Reach:
     today = timezone.localdate()
+    memberships = list(Membership.objects.filter(user=user).select_related("school", "stichting"))
+    # The schools of a stichting only for a role across it: a director's school role would
+    # otherwise load every school of the board.
+    prefetch_related_objects([m for m in memberships if m.school_id is None], "stichting__schools")
     return Reach(
-        memberships=list(
-            Membership.objects.filter(user=user)
-            .select_related("school", "stichting")
-            .prefetch_related("stichting__schools")
-        ),
+        memberships=memberships,
         staff_positions=list(
             Staff.objects.filter(_active(today), user=user)
             .select_related("school")
@@ -292,18 +301,21 @@ def protocol_filter(user) -> Q:
     """
     if not user.is_authenticated:
         return Q(pk__in=[])
-    today = timezone.localdate()
-    schools = School.objects.filter(pk__in=school_ids(user))
-    seats = CouncilMember.objects.filter(_active(today), user_id=user.pk)
-    return (
-        Q(school__in=schools)
-        | Q(school__isnull=True, stichting__in=schools.values("stichting"))
-        | Q(school__in=seats.filter(council__school__isnull=False).values("council__school"))
-        | Q(
-            school__isnull=True,
-            stichting__in=seats.filter(council__school__isnull=True).values("council__stichting"),
-        )
+    if user.is_superuser:
+        return Q()
+    mine = reach(user)
+    councils = [seat.council for seat in mine.council_seats]
+    return _protocols_of(
+        mine.school_ids() + [council.school_id for council in councils if council.school_id],
+        mine.stichting_ids()
+        + [council.stichting_id for council in councils if not council.school_id],
     )
+
+
+def _protocols_of(school_ids, stichting_ids) -> Q:
+    """Condition on Protocol: those of these schools, and the board-wide ones of these
+    stichtingen."""
+    return Q(school__in=school_ids) | Q(school__isnull=True, stichting__in=stichting_ids)
 
 
 # Who drafts protocol text: the board, and directors (of the school, or of any school of the
@@ -315,5 +327,7 @@ def protocol_edit_filter(user) -> Q:
     """Condition on Protocol: the protocols whose drafts `user` may write."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    schools = School.objects.filter(pk__in=school_ids(user, EDITING_ROLES))
-    return Q(school__in=schools) | Q(school__isnull=True, stichting__in=schools.values("stichting"))
+    if user.is_superuser:
+        return Q()
+    mine = reach(user)
+    return _protocols_of(mine.school_ids(EDITING_ROLES), mine.stichting_ids(EDITING_ROLES))

@@ -277,8 +277,8 @@ def test_acknowledgement_overview_query_count_is_constant(
     acknowledgements.confirm(version, version.acknowledgements.first().user)
     client.force_login(director)
     # session, user, version, applies_to, schools (count, page), acknowledgements, totals,
-    # navigation's reach (six)
-    with django_assert_num_queries(14):
+    # navigation's reach (five)
+    with django_assert_num_queries(13):
         client.get(reverse("protocols:acknowledgement_overview", args=[version.pk]))
 
 

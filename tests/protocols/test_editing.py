@@ -235,8 +235,8 @@ def test_version_edit_query_count_is_constant(
     version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
     SectionFactory.create_batch(n, version=version)
     client.force_login(director)
-    # session, user, version, sections, and the navigation's reach (six)
-    with django_assert_num_queries(10):
+    # session, user, version, sections, and the navigation's reach (five)
+    with django_assert_num_queries(9):
         client.get(reverse("protocols:version_edit", args=[version.pk]))
 
 

@@ -417,8 +417,8 @@ def test_decision_log_query_count_is_constant(
         workflow.withdraw(version, by=director, reason="Vervangen door een nieuwe versie.")
     client.force_login(director)
     # session, user, protocol, the versions and how many, steps, votes, records, and the
-    # navigation's reach (six)
-    with django_assert_num_queries(14):
+    # navigation's reach (five)
+    with django_assert_num_queries(13):
         client.get(reverse("protocols:decision_log", args=[protocol.pk]))
 
 

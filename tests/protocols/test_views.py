@@ -238,8 +238,8 @@ def test_protocol_list_query_count_is_constant(
         ProtocolVersionFactory(protocol=protocol)
     client.force_login(director)
     # session, user, protocols, their versions, may-import, stichtingen the user governs, and
-    # the navigation's reach (six)
-    with django_assert_num_queries(11):
+    # the navigation's reach (five)
+    with django_assert_num_queries(10):
         client.get(reverse("protocols:protocol_list"))
 
 
@@ -288,7 +288,7 @@ def test_version_diff_query_count_is_constant(
     SectionFactory.create_batch(n, version=new)
     client.force_login(director)
     # session, user, two versions, the sections of each, other versions, navigation (six)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(reverse("protocols:version_diff", args=[new.pk, old.pk]))
 
 

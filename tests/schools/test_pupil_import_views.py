@@ -274,9 +274,9 @@ def test_invitation_list_query_count_is_constant(
         GuardianFactory(pupil=PupilFactory(school=school), user=UserFactory(password=None))
     client.force_login(director)
     # session, user, school, count, page of accounts, their guardianships, their invitations,
-    # and the navigation's reach (memberships, their stichtingen's schools, staff, seats,
+    # and the navigation's reach (memberships, staff, seats,
     # children, pupil).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(reverse("schools:invitation_list", args=[school.slug]))
 
 

@@ -137,9 +137,9 @@ def test_school_detail_query_count_is_constant(
         CouncilMemberFactory(council=CouncilFactory(school=school))
     client.force_login(director)
     # session, user, school, groups, visible groups, councils, pupil count, may import pupils,
-    # and the navigation's reach (memberships, their stichtingen's schools, staff, seats,
+    # and the navigation's reach (memberships, staff, seats,
     # children, pupil).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(reverse("schools:school_detail", args=[school.slug]))
 
 
@@ -179,7 +179,7 @@ def test_group_detail_query_count_is_constant(
     PupilFactory.create_batch(n, school=school, group=group)
     client.force_login(teacher)
     # session, user, group, pupils, and the navigation's reach (see above).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(reverse("schools:group_detail", args=[group.pk]))
 
 
