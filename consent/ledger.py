@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -347,7 +347,12 @@ def _latest_counts(model, *, scope: Q, valid: Q, subject: str, about: str) -> di
 
 
 def _combine(counts: tuple | None, *, pupil_decides: bool) -> State:
-    own, yes, no = counts or (None, 0, 0)
+    return _combined(*(counts or (None, 0, 0)), pupil_decides)
+
+
+@lru_cache(maxsize=256)
+def _combined(own: bool | None, yes: int, no: int, pupil_decides: bool) -> State:
+    # A page combines the counts of every pupil and purpose, a few distinct ones many times.
     return rules.combine(
         guardian_choices=[True] * yes + [False] * no, pupil_choice=own, pupil_decides=pupil_decides
     )
