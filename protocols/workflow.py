@@ -26,6 +26,7 @@ from protocols.models import (
     StepBody,
     StepKind,
 )
+from schools import access
 from schools.models import Council, CouncilMember, Membership, Role, User
 
 logger = logging.getLogger(__name__)
@@ -98,13 +99,8 @@ def council_for(version: ProtocolVersion) -> Council | None:
 
 
 def may_draft(user: User, version: ProtocolVersion) -> bool:
-    """Whether `user` writes drafts of `version`'s protocol: their roles, not its status, decide,
-    so the answer is kept on the instance (the version page's panels each ask)."""
-    asked = version.__dict__.setdefault("_may_draft", {})
-    if user.pk not in asked:
-        editable = ProtocolVersion.objects.for_user(user, edit=True).filter(pk=version.pk)
-        asked[user.pk] = editable.exists()
-    return asked[user.pk]
+    """Whether `user` writes drafts of `version`'s protocol: their roles, not its status, decide."""
+    return access.may_edit_protocol(user, version.protocol)
 
 
 def is_board_member(user: User, version: ProtocolVersion) -> bool:

@@ -204,3 +204,22 @@ def test_a_stichting_wide_role_reaches_the_schools_of_its_stichting_in_the_reach
     SchoolFactory()  # another stichting
     assert access.school_ids(board, [Role.BOARD]) == sorted([school.pk, sibling.pk])
     assert access.school_ids(board, [Role.DIRECTOR]) == []
+
+
+def test_may_edit_protocol_agrees_with_the_edit_filter(school, director, board_member, teacher):
+    from protocols.models import Protocol
+    from schools import access
+    from tests.factories import ProtocolFactory
+
+    other_school = SchoolFactory(stichting=school.stichting)
+    protocols = [
+        ProtocolFactory(stichting=school.stichting),  # board-wide
+        ProtocolFactory(stichting=school.stichting, school=school),
+        ProtocolFactory(stichting=school.stichting, school=other_school),
+        ProtocolFactory(),  # another stichting
+    ]
+    for user in [director, board_member, teacher, UserFactory()]:
+        editable = set(Protocol.objects.for_user(user, edit=True))
+        assert [access.may_edit_protocol(user, p) for p in protocols] == [
+            p in editable for p in protocols
+        ], user

@@ -65,8 +65,10 @@ def test_the_version_page_reads_its_steps_votes_and_editing_right_once(
     sql = [query["sql"] for query in queries.captured_queries]
     steps = [q for q in sql if q.startswith('SELECT "protocols_procedurestep"."id"')]
     votes = [q for q in sql if 'FROM "protocols_geledingvote"' in q]
+    # The editing right comes from the user's reach, read once for the menu: no query of its own.
     editable = [q for q in sql if q.startswith('SELECT 1 AS "a" FROM "protocols_protocolversion"')]
-    assert (len(steps), len(votes), len(editable)) == (1, 1, 1)
+    memberships = [q for q in sql if q.startswith('SELECT "schools_membership"."id"')]
+    assert (len(steps), len(votes), len(editable), len(memberships)) == (1, 1, 0, 1)
 
 
 def test_the_directors_step_is_labelled_non_statutory(client, director, submitted):
