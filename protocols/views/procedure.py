@@ -95,9 +95,15 @@ def version_context(request, version) -> dict:
         "lcg": LcgForm() if may["lcg"] else None,
         "adopt": AdoptForm(reason_required=_deviates_from_advice(steps)) if may["adopt"] else None,
     }
+    # Labels worked out once per step: the panel shows each step twice (table and phone list).
     rows = [
         {
             "step": step,
+            "body": step.body_label,
+            "kind": StepKind(step.kind).label,
+            "outcome": Outcome(step.outcome).label
+            if step.outcome
+            else StepStatus(step.status).label,
             "term_expired": step.term_expired(today),
             "votes": [(GELEDINGEN.get(v.geleding, v.geleding), v) for v in step.votes.all()],
         }

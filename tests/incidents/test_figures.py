@@ -69,7 +69,7 @@ def test_board_figures_count_every_school_of_the_stichting_and_no_other(school, 
 @pytest.mark.parametrize("n", [1, 12])
 def test_figures_run_a_fixed_number_of_queries(school, categories, n, django_assert_num_queries):
     _incidents(school, n, categories["kwetsen"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         found = figures.for_school(school)
     assert (found.total, sum(count for _month, count in found.per_month)) == (n, n)
 
