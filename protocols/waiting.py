@@ -50,8 +50,8 @@ def _steps(user) -> list[Item]:
     if not (mine.works_at_school or mine.council_seats):
         return []  # only staff propose, meet as directors or govern; only councils decide
     seats = {seat.council_id for seat in mine.council_seats}
-    directed = {m.stichting_id for m in mine.memberships if m.role == Role.DIRECTOR}
-    governed = {m.stichting_id for m in mine.memberships if m.role == Role.BOARD}
+    directed = set(mine.stichting_ids([Role.DIRECTOR]))
+    governed = set(mine.stichting_ids([Role.BOARD]))
     open_step = Q(status=StepStatus.OPEN)
     steps = (
         ProcedureStep.objects.filter(version__status=Status.IN_PROCEDURE)
@@ -75,26 +75,26 @@ def _steps(user) -> list[Item]:
     tasks = []
     for step in steps:
         version = step.version
-        step.is_seat = step.council_id in seats
-        step.is_director = version.protocol.stichting_id in directed
-        step.is_board = version.protocol.stichting_id in governed
+        is_seat = step.council_id in seats
+        is_director = version.protocol.stichting_id in directed
+        is_board = version.protocol.stichting_id in governed
         names = {"protocol": version.protocol.title, "number": version.number}
         url = version.get_absolute_url()
-        if step.status == StepStatus.OPEN and step.body == StepBody.COUNCIL and step.is_seat:
+        if step.status == StepStatus.OPEN and step.body == StepBody.COUNCIL and is_seat:
             title = _("Decision of %(council)s on %(protocol)s version %(number)s")
             title = title % {**names, "council": step.council.name}
             tasks.append(Item(title, url, step.due_on, _term_urgency(step.due_on, today)))
-        if step.status == StepStatus.OPEN and step.body == StepBody.DIRECTORS and step.is_director:
+        if step.status == StepStatus.OPEN and step.body == StepBody.DIRECTORS and is_director:
             title = _("Advice of the directors' meeting on %(protocol)s version %(number)s")
             tasks.append(Item(title % names, url, step.due_on, _term_urgency(step.due_on, today)))
-        if step.is_board and step.status == StepStatus.OPEN and step.body == StepBody.SUPERVISORY:
+        if is_board and step.status == StepStatus.OPEN and step.body == StepBody.SUPERVISORY:
             title = _(
                 "Record the supervisory board's decision (or mark it not applicable) on "
                 "%(protocol)s version %(number)s"
             )
             tasks.append(Item(title % names, url, step.due_on, _term_urgency(step.due_on, today)))
         if (
-            step.is_board
+            is_board
             and step.status == StepStatus.OPEN
             and step.term_expired(today)
             and version.submitted_by_id != user.pk
@@ -118,10 +118,10 @@ def _steps(user) -> list[Item]:
                 title = _("Term of %(body)s ends on %(date)s: %(protocol)s version %(number)s")
             names_and_date = {**names, "body": step.body_label, "date": date_format(step.due_on)}
             tasks.append(Item(title % names_and_date, url, step.due_on, Urgency.HIGH))
-        if step.is_board and step.status == StepStatus.OPEN and step.kind == StepKind.ADOPTION:
+        if is_board and step.status == StepStatus.OPEN and step.kind == StepKind.ADOPTION:
             title = _("Adopt %(protocol)s version %(number)s")
             tasks.append(Item(title % names, url, step.due_on))
-        if step.is_board and step.status == StepStatus.WITHHELD:
+        if is_board and step.status == StepStatus.WITHHELD:
             clock = workflow.consent_clock(step, today)
             if clock is None or clock["lapsed"]:
                 continue
@@ -172,9 +172,9 @@ def _evaluations(user) -> list[Item]:
     """Adopted protocols whose evaluation is due within a month or overdue, for who answers
     for them: the board, and the director for a school's own protocol."""
     today = timezone.localdate()
-    memberships = access.reach(user).memberships
-    governed = {m.stichting_id for m in memberships if m.role == Role.BOARD}
-    directed = {m.school_id for m in memberships if m.role == Role.DIRECTOR and m.school_id}
+    mine = access.reach(user)
+    governed = mine.stichting_ids([Role.BOARD])
+    directed = [m.school_id for m in mine.memberships if m.role == Role.DIRECTOR and m.school_id]
     if not (governed or directed):
         return []
     versions = (

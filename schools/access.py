@@ -114,7 +114,7 @@ def sign_in_event_filter(user, school=None) -> Q:
         return Q(pk__in=[])
     managed = school_ids(user, MANAGING_ROLES)
     if school is not None:
-        managed = [pk for pk in managed if pk == school.pk]
+        managed = [school.pk] if school.pk in managed else []
     today = timezone.localdate()
     return Q(user__in=Membership.objects.filter(school__in=managed).values("user")) | Q(
         user__in=Staff.objects.filter(_active(today), school__in=managed).values("user")
@@ -186,8 +186,7 @@ class Reach:
             ids = set()
             for m in self.memberships:
                 if roles is None or m.role in roles:
-                    schools = m.stichting.schools.all() if m.school_id is None else [m.school]
-                    ids.update(school.pk for school in schools)
+                    ids.update(school.pk for school in _schools_of(m))
             if roles is None or Role.STAFF in roles:
                 ids.update(position.school_id for position in self.staff_positions)
             self._school_ids[key] = sorted(ids)
@@ -230,7 +229,7 @@ class Reach:
 
         for m in self.memberships:
             label = str(m.get_role_display())  # once, not per school of a stichting
-            for school in [m.school] if m.school else m.stichting.schools.all():
+            for school in _schools_of(m):
                 add(school, label)
         for position in self.staff_positions:
             if position.school_id not in found:
@@ -243,6 +242,13 @@ class Reach:
         if self.own_pupil:
             add(self.own_pupil.school, str(Pupil._meta.verbose_name))
         return sorted(found.values(), key=lambda item: item[0].name)
+
+
+def _schools_of(membership) -> list[School]:
+    """The schools a role holds at: its school, or every school of its stichting."""
+    if membership.school_id:
+        return [membership.school]
+    return list(membership.stichting.schools.all())
 
 
 def reach(user) -> Reach:
@@ -304,11 +310,11 @@ def protocol_filter(user) -> Q:
     if user.is_superuser:
         return Q()
     mine = reach(user)
-    councils = [seat.council for seat in mine.council_seats]
+    mrs = [seat.council for seat in mine.council_seats if seat.council.school_id]
+    gmrs = [seat.council for seat in mine.council_seats if not seat.council.school_id]
     return _protocols_of(
-        mine.school_ids() + [council.school_id for council in councils if council.school_id],
-        mine.stichting_ids()
-        + [council.stichting_id for council in councils if not council.school_id],
+        mine.school_ids() + [council.school_id for council in mrs],
+        mine.stichting_ids() + [council.stichting_id for council in gmrs],
     )
 
 
