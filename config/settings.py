@@ -383,7 +383,16 @@ def cache_from_url(url: str) -> dict:
 # server counts and invalidates on its own. `check --deploy` warns when APP_SERVERS > 1 and
 # the cache lives in one process. django-axes counts failed logins in the database.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = {"default": cache_from_url(CACHE_URL)}
+CACHES = {
+    "default": cache_from_url(CACHE_URL),
+    # Rendered protocol text, under a digest of what it is drawn from (never stale, so never
+    # shared): each process keeps its own, and a deploy with changed templates starts afresh.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
 APP_SERVERS = int(os.environ.get("APP_SERVERS", "1"))
 # Sessions live in the database, which every app server shares; with Redis they are read
 # from the cache first (written to both), which makes Redis as needed as the database.

@@ -24,12 +24,17 @@ def _current_staff(today) -> Q:
     return Q(end_date__isnull=True) | Q(end_date__gt=today)
 
 
+def _counted(today) -> Q:
+    """Acknowledgements that count: confirmed ones, and open ones of staff still there."""
+    still_there = Staff.objects.filter(
+        _current_staff(today), user=OuterRef("user"), school=OuterRef("school")
+    )
+    return Q(confirmed_at__isnull=False) | Exists(still_there)
+
+
 def _outstanding_or_done(version: ProtocolVersion) -> QuerySet:
     """The version's acknowledgements, without the unconfirmed ones of staff who have left."""
-    still_there = Staff.objects.filter(
-        _current_staff(timezone.localdate()), user=OuterRef("user"), school=OuterRef("school")
-    )
-    return version.acknowledgements.filter(Q(confirmed_at__isnull=False) | Exists(still_there))
+    return version.acknowledgements.filter(_counted(timezone.localdate()))
 
 
 @transaction.atomic
@@ -163,10 +168,13 @@ def overview(version: ProtocolVersion, *, schools: Iterable[School] | None = Non
     return items
 
 
-def counts(version: ProtocolVersion, *, schools: QuerySet) -> dict:
-    """How many of the staff of `schools` have confirmed `version`, out of how many: one query."""
-    return (
-        _outstanding_or_done(version)
-        .filter(school__in=schools)
-        .aggregate(total=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)))
+def counts(version: ProtocolVersion, *, schools, asking: User | None = None) -> dict:
+    """How many of the staff of `schools` (a queryset or ids) have confirmed `version`, out of
+    how many, and with `asking`, whether that user is still asked to: one query."""
+    mine = Q(confirmed_at__isnull=True, user=asking) if asking else Q(pk__in=[])
+    theirs = Q(school__in=schools) & _counted(timezone.localdate())
+    return version.acknowledgements.filter(Q(school__in=schools) | mine).aggregate(
+        total=Count("pk", filter=theirs),
+        confirmed=Count("pk", filter=theirs & Q(confirmed_at__isnull=False)),
+        asking_pending=Count("pk", filter=mine),
     )

@@ -85,14 +85,22 @@ class Protocol(models.Model):
         """The schools this protocol applies to."""
         if self.school_id:
             return School.objects.filter(pk=self.school_id)
-        if self._limited_to_some_schools:
+        if self._applies_to_ids:
             return self.applies_to.all()
         return self.stichting.schools.all()
 
+    def covered_among(self, school_ids: list[int]) -> list[int]:
+        """Those of `school_ids`, schools of the protocol's stichting, that it applies to."""
+        if self.school_id:
+            return [pk for pk in school_ids if pk == self.school_id]
+        if self._applies_to_ids:
+            return [pk for pk in school_ids if pk in self._applies_to_ids]
+        return list(school_ids)
+
     @cached_property
-    def _limited_to_some_schools(self) -> bool:
+    def _applies_to_ids(self) -> frozenset[int]:
         # Asked once per instance: a version page asks `schools_covered` for several panels.
-        return self.applies_to.exists()
+        return frozenset(self.applies_to.values_list("pk", flat=True))
 
 
 class ProtocolVersionQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """Protocol text to HTML: a small, safe Markdown subset with school placeholders filled."""
 
 import functools
+import hashlib
 import re
 
 import weasyprint
@@ -61,6 +62,24 @@ RENDERED_BODIES = 4096
 def _render(body: str, school_name: str | None, prefix: str) -> str:
     env = {"docId": prefix} if prefix else {}
     return _markdown.render(keep_unreferenced_notes(fill_placeholders(body, school_name)), env)
+
+
+def reader_sections(version, sections: list, school=None) -> dict:
+    """What `_version_text.html` shows of `version` for `school`: the board text, the school's
+    addendum, and `text_key`, the key its rendered HTML is kept under.
+
+    The key is a digest of everything that HTML is drawn from (the sections and the school's
+    name; the template adds the language), so an edit, a new version or a renamed school makes
+    a new key and the page never shows a stale text. It is kept per process (the
+    `template_fragments` cache), so a deploy with changed templates starts afresh.
+    """
+    board = [s for s in sections if s.school_id is None]
+    addendum = [s for s in sections if school and s.school_id == school.pk]
+    digest = hashlib.blake2b(f"{version.pk}\0{school.name if school else ''}".encode())
+    for section in board + addendum:
+        parts = (section.pk, section.heading, section.audience, section.body)
+        digest.update("\0".join(map(str, ("", *parts))).encode())
+    return {"board_sections": board, "addendum": addendum, "text_key": digest.hexdigest()}
 
 
 def render_text(text: str, *, school_name: str | None = None) -> str:

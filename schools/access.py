@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
@@ -70,6 +71,13 @@ def school_ids(user, roles=None) -> list[int]:
     if user.is_superuser:
         return list(School.objects.values_list("pk", flat=True))
     return reach(user).school_ids(roles)
+
+
+def school_ids_of_stichting(user, stichting_id: int, roles=None) -> list[int]:
+    """`school_ids`, of the schools of one stichting only."""
+    if user.is_authenticated and user.is_superuser:
+        return list(School.objects.filter(stichting_id=stichting_id).values_list("pk", flat=True))
+    return reach(user).school_ids(roles, stichting_id=stichting_id)
 
 
 def taught_group_ids(user) -> list[int]:
@@ -175,22 +183,26 @@ class Reach:
     def is_pupil(self) -> bool:
         return self.own_pupil is not None
 
-    def school_ids(self, roles=None) -> list[int]:
-        """Ids of the schools where the user holds one of `roles` (any role when None).
+    def school_ids(self, roles=None, *, stichting_id: int | None = None) -> list[int]:
+        """Ids of the schools where the user holds one of `roles` (any role when None), of
+        every stichting or only of `stichting_id`.
 
         A role without a school holds at every school of its stichting; working at a school
         (a Staff record) is the staff role there, membership or not.
         """
         key = tuple(roles) if roles is not None else None
         if key not in self._school_ids:
-            ids = set()
+            found = {}  # school id: its stichting's id
             for m in self.memberships:
                 if roles is None or m.role in roles:
-                    ids.update(school.pk for school in _schools_of(m))
+                    found.update((school.pk, school.stichting_id) for school in _schools_of(m))
             if roles is None or Role.STAFF in roles:
-                ids.update(position.school_id for position in self.staff_positions)
-            self._school_ids[key] = sorted(ids)
-        return self._school_ids[key]
+                found.update((p.school_id, p.school.stichting_id) for p in self.staff_positions)
+            self._school_ids[key] = dict(sorted(found.items()))
+        schools = self._school_ids[key]
+        if stichting_id is None:
+            return list(schools)
+        return [pk for pk, stichting in schools.items() if stichting == stichting_id]
 
     def stichting_ids(self, roles=None) -> list[int]:
         """Ids of the stichtingen of the schools in `school_ids(roles)`."""
@@ -264,29 +276,59 @@ def reach(user) -> Reach:
     return scope[key]
 
 
+def _held_relations(user) -> set[str]:
+    """Which of the user's relations exist at all, in one cheap query: `_reach` loads only
+    those (a parent has no staff positions or council seats to look for)."""
+    tables = {
+        "membership": Membership,
+        "staff": Staff,
+        "council": CouncilMember,
+        "guardian": Guardian,
+        "pupil": Pupil,
+    }
+    probes = ", ".join(
+        f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} "
+        f"WHERE {connection.ops.quote_name(model._meta.get_field('user').column)} = %s)"
+        for model in tables.values()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {probes}", [user.pk] * len(tables))
+        found = cursor.fetchone()
+    return {name for name, held in zip(tables, found, strict=True) if held}
+
+
 def _reach(user) -> Reach:
     today = timezone.localdate()
-    memberships = list(Membership.objects.filter(user=user).select_related("school", "stichting"))
-    # The schools of a stichting only for a role across it: a director's school role would
-    # otherwise load every school of the board.
-    prefetch_related_objects([m for m in memberships if m.school_id is None], "stichting__schools")
-    return Reach(
-        memberships=memberships,
-        staff_positions=list(
+    held = _held_relations(user)
+    reach = Reach()
+    if "membership" in held:
+        reach.memberships = list(
+            Membership.objects.filter(user=user).select_related("school", "stichting")
+        )
+        # The schools of a stichting only for a role across it: a director's school role
+        # would otherwise load every school of the board.
+        prefetch_related_objects(
+            [m for m in reach.memberships if m.school_id is None], "stichting__schools"
+        )
+    if "staff" in held:
+        reach.staff_positions = list(
             Staff.objects.filter(_active(today), user=user)
             .select_related("school")
             .prefetch_related("groups")
-        ),
-        council_seats=list(
+        )
+    if "council" in held:
+        reach.council_seats = list(
             CouncilMember.objects.filter(_active(today), user=user).select_related(
                 "council__school", "council__stichting"
             )
-        ),
-        guardianships=list(
+        )
+    if "guardian" in held:
+        reach.guardianships = list(
             Guardian.objects.filter(user=user).select_related("pupil__school", "pupil__group")
-        ),
-        own_pupil=Pupil.objects.filter(user=user).select_related("school", "group").first(),
-    )
+        )
+    if "pupil" in held:
+        reach.own_pupil = Pupil.objects.filter(user=user).select_related("school", "group").first()
+    return reach
 
 
 def family_pupil_ids(user, *, gezag_only: bool = False) -> list[int]:

@@ -22,6 +22,7 @@ from protocols import notices, workflow
 from protocols.diff import diff_versions
 from protocols.forms.council import AnswerForm, QuestionForm, ReadingLinkForm
 from protocols.models import ProcedureStep, ProtocolVersion, Question, ReadingLink
+from protocols.rendering import reader_sections
 from schools import access
 
 Status = ProtocolVersion.Status
@@ -198,8 +199,7 @@ def reading_link_read(request, token):
         "link": link,
         "version": version,
         "school": school,
-        "board_sections": [s for s in sections if s.school_id is None],
-        "addendum": [],
+        **reader_sections(version, sections),
         "addenda": version.addenda(),
         "procedure": [],
         "previous": previous,

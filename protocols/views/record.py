@@ -15,7 +15,7 @@ from protocols import acknowledgements as reading
 from protocols import pdf, record, tasks
 from protocols.diff import diff_versions
 from protocols.models import Protocol, ProtocolVersion
-from protocols.rendering import download_name
+from protocols.rendering import download_name, reader_sections
 from protocols.views.pending import pdf_pending
 from schools import access, exports, files
 from schools.models import School
@@ -27,18 +27,24 @@ DECISION_LOG_VERSIONS_PER_PAGE = 10
 
 
 def version_context(request, version) -> dict:
-    """Extra context for the version page's record panel, in a fixed number of queries."""
+    """Extra context for the version page's record panel: at most one query beyond the trail."""
     context = {"record_problems": record.trail_problems(version), "acknowledgement_counts": None}
     if not version.is_final:
         return context
-    managed = School.objects.for_user(request.user, roles=access.MANAGING_ROLES).filter(
-        pk__in=version.protocol.schools_covered()
-    )
-    if not version.is_editorial and managed.exists():
-        context["acknowledgement_counts"] = reading.counts(version, schools=managed)
-    context["acknowledgement_pending"] = version.acknowledgements.filter(
-        user=request.user, confirmed_at__isnull=True
-    ).exists()
+    protocol = version.protocol
+    managed = []
+    if not version.is_editorial:
+        managed = protocol.covered_among(
+            access.school_ids_of_stichting(
+                request.user, protocol.stichting_id, access.MANAGING_ROLES
+            )
+        )
+    # Only staff are asked to confirm reading (acknowledgements.request).
+    asking = request.user if access.reach(request.user).staff_positions else None
+    if managed or asking:
+        counts = reading.counts(version, schools=managed, asking=asking)
+        context["acknowledgement_counts"] = counts if managed else None
+        context["acknowledgement_pending"] = bool(counts["asking_pending"])
     return context
 
 
@@ -105,14 +111,12 @@ def acknowledgement_confirm(request, pk):
         messages.success(request, _("Thank you: you have confirmed reading this protocol."))
         return redirect("protocols:acknowledgement_confirm", pk=version.pk)
     school = mine[0].school
-    sections = list(version.sections.all())
-    board = [s for s in sections if s.school_id is None]
+    text = reader_sections(version, list(version.sections.all()), school)
     context = {
         "version": version,
         "school": school,
-        "board_sections": board,
-        "addendum": [s for s in sections if s.school_id == school.pk],
-        "procedure": record.trail_rows(version, sections=board),
+        **text,
+        "procedure": record.trail_rows(version, sections=text["board_sections"]),
         "confirmed_at": min((a.confirmed_at for a in mine if a.confirmed_at), default=None),
     }
     # What changed since the version this person last confirmed, so they know what to read.

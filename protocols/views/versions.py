@@ -25,7 +25,7 @@ from protocols.forms.versions import (
     move_section,
 )
 from protocols.models import Protocol, ProtocolVersion, has_adopted_protocol
-from protocols.rendering import download_name, render_body
+from protocols.rendering import download_name, reader_sections, render_body
 from protocols.views import council as views_council
 from protocols.views import procedure as views_procedure
 from protocols.views import record as views_record
@@ -46,8 +46,7 @@ def _school_view(version: ProtocolVersion, school: School | None) -> dict:
         "version": version,
         "school": school,
         "sections": sections,
-        "board_sections": [s for s in sections if s.school_id is None],
-        "addendum": [s for s in sections if school and s.school_id == school.pk],
+        **reader_sections(version, sections, school),
         "procedure": record.trail_rows(version, sections=sections),
     }
 

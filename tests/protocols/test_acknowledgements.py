@@ -200,6 +200,32 @@ def test_acknowledgement_confirm_shows_the_text_and_the_button(client, school, v
     )
 
 
+def test_the_version_page_asks_only_staff_who_have_not_confirmed(client, school, version):
+    done, pending = staff(school), staff(school)
+    acknowledgements.request(version)
+    acknowledgements.confirm(version, done)
+    shown = {}
+    for user in (done, pending):
+        client.force_login(user)
+        html = client.get(version.get_absolute_url()).content.decode()
+        shown[user] = "Gelezen en begrepen" in html
+    assert shown == {done: False, pending: True}
+
+
+def test_the_version_page_counts_the_directors_school_only(client, school, version, director):
+    other = SchoolFactory(stichting=school.stichting)
+    version.protocol.applies_to.add(other)  # both schools are asked
+    reader, elsewhere = staff(school), staff(other)
+    acknowledgements.request(version)
+    acknowledgements.confirm(version, reader)
+    acknowledgements.confirm(version, elsewhere)
+    staff(school)  # asked too, has not confirmed
+    acknowledgements.request(version)
+    client.force_login(director)
+    html = client.get(version.get_absolute_url()).content.decode()
+    assert "1 van 2 medewerkers hebben bevestigd" in html
+
+
 def test_acknowledgement_confirm_post_confirms(client, school, version):
     user = staff(school)
     acknowledgements.request(version)
@@ -278,7 +304,7 @@ def test_acknowledgement_overview_query_count_is_constant(
     client.force_login(director)
     # session, user, version, applies_to, schools (count, page), acknowledgements, totals,
     # navigation's reach (five)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(reverse("protocols:acknowledgement_overview", args=[version.pk]))
 
 
@@ -323,7 +349,7 @@ def test_the_boards_overview_query_count_is_constant_over_schools(
     client.force_login(board_member)
     # session, user, version, its schools (count, page), acknowledgements, totals,
     # navigation's reach (six)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         client.get(reverse("protocols:acknowledgement_overview", args=[version.pk]))
 
 
@@ -399,10 +425,10 @@ def test_version_context_query_count_is_constant(
     request.user = director
     with access.request_scope():
         access.reach(director)  # in a request, the menu has read it already
-        # trail, applies_to, schools managed, counts, own acknowledgement
-        with django_assert_num_queries(5):
+        # the trail's steps and records; the counts and one's own request in one query
+        with django_assert_num_queries(3):
             context = views_record.version_context(request, version)
-    assert context["acknowledgement_counts"] == {"total": n, "confirmed": 0}
+    assert context["acknowledgement_counts"] == {"total": n, "confirmed": 0, "asking_pending": 0}
 
 
 def test_acknowledgement_confirm_shows_what_changed_since_the_version_one_confirmed(

@@ -236,7 +236,7 @@ def test_version_edit_query_count_is_constant(
     SectionFactory.create_batch(n, version=version)
     client.force_login(director)
     # session, user, version, sections, and the navigation's reach (five)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(reverse("protocols:version_edit", args=[version.pk]))
 
 
@@ -466,3 +466,14 @@ def test_version_edit_saves_a_typed_footnote_with_the_draft(client, director, dr
     }
     client.post(reverse("protocols:version_edit", args=[draft.pk]), data)
     assert [s.body for s in draft.sections.all()] == ["Oud.", "Einde.[^1]\n\n[^1]: Bron: de wet."]
+
+
+# --- the kept rendering of a version's text (rendering.reader_sections) -----------------------
+
+
+def test_the_version_page_shows_an_edit_at_once_though_its_text_is_kept(client, director, draft):
+    client.force_login(director)
+    before = client.get(draft.get_absolute_url()).content.decode()
+    edit(client, draft, [("Inleiding", "Nieuw.", 1, False), ("Slot", "Einde.", 2, False)])
+    after = client.get(draft.get_absolute_url()).content.decode()
+    assert ("Oud." in before, "Oud." in after, "Nieuw." in after) == (True, False, True)

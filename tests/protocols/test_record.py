@@ -418,7 +418,7 @@ def test_decision_log_query_count_is_constant(
     client.force_login(director)
     # session, user, protocol, the versions and how many, steps, votes, records, and the
     # navigation's reach (five)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(reverse("protocols:decision_log", args=[protocol.pk]))
 
 

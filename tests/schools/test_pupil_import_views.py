@@ -276,7 +276,7 @@ def test_invitation_list_query_count_is_constant(
     # session, user, school, count, page of accounts, their guardianships, their invitations,
     # and the navigation's reach (memberships, staff, seats,
     # children, pupil).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(reverse("schools:invitation_list", args=[school.slug]))
 
 

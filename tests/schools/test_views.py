@@ -83,7 +83,7 @@ def test_home_query_count_is_constant(client, school, n, django_assert_num_queri
     # two from the procedure (steps of the council, reading confirmations) and four from
     # consent (children, purposes, their answers, activity requests). Questions, evaluations,
     # staff consent and incidents are only ever for staff, so a parent's reach skips them.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         client.get(reverse("schools:home"))
 
 
@@ -139,7 +139,7 @@ def test_school_detail_query_count_is_constant(
     # session, user, school, groups, visible groups, councils, pupil count, may import pupils,
     # and the navigation's reach (memberships, staff, seats,
     # children, pupil).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(reverse("schools:school_detail", args=[school.slug]))
 
 
@@ -179,7 +179,7 @@ def test_group_detail_query_count_is_constant(
     PupilFactory.create_batch(n, school=school, group=group)
     client.force_login(teacher)
     # session, user, group, pupils, and the navigation's reach (see above).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("schools:group_detail", args=[group.pk]))
 
 

@@ -202,7 +202,7 @@ def test_child_consent_query_count_is_constant(
         PurposeVersionFactory(purpose=purpose)
         ledger.record_choice(subject=pupil, purpose=purpose, choice=True, by=mother)
     client.force_login(mother)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         client.get(url(pupil))
 
 

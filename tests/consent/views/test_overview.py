@@ -100,5 +100,5 @@ def test_overview_query_count_is_constant(client, school, n, django_assert_num_q
         for purpose in purposes:
             ledger.record_choice(subject=child, purpose=purpose, choice=True, by=parent)
     client.force_login(parent)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(URL)

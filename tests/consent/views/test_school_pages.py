@@ -111,7 +111,7 @@ def test_group_consent_query_count_is_constant(
     client.force_login(teacher)
     # session, user, group, purposes, activities, pupils, three for the states, and the
     # navigation's reach (six)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(reverse("consent:group_consent", args=[group.pk]))
 
 
@@ -229,7 +229,7 @@ def test_coverage_query_count_is_constant(
     client.force_login(director)
     # session, user, school, purposes, four for the coverage, open takedowns, and the
     # navigation's reach
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         client.get(reverse("consent:coverage", args=[school.slug]))
 
 

@@ -81,7 +81,7 @@ def test_school_figures_query_count_is_constant(
         report("kwetsen")
     client.force_login(director)
     client.get(_school_url(school))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(_school_url(school), {"start": "2000-01-01"})
 
 
@@ -127,7 +127,7 @@ def test_board_figures_query_count_is_constant(
         report("kwetsen")
     client.force_login(board_member)
     client.get(_board_url(school))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(_board_url(school), {"start": "2000-01-01"})
 
 

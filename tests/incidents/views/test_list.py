@@ -60,7 +60,7 @@ def test_incident_list_query_count_is_constant(
     client.force_login(director)
     client.get(reverse("incidents:incident_list"))  # warm up the session
     # ... and the schools and stichtingen whose figures the user may read (two).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(reverse("incidents:incident_list"))
 
 
@@ -116,7 +116,7 @@ def test_pupil_incidents_query_count_is_constant(
     client.force_login(director)
     url = reverse("incidents:pupil_incidents", args=[pupil.pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(url)
 
 
