@@ -97,6 +97,15 @@ class Protocol(models.Model):
             return [pk for pk in school_ids if pk in self._applies_to_ids]
         return list(school_ids)
 
+    def schools_lookup(self, field: str) -> dict:
+        """Lookups on `field` (a foreign key to School) for the schools this protocol applies
+        to, as plain conditions rather than a subquery."""
+        if self.school_id:
+            return {f"{field}_id": self.school_id}
+        if self._applies_to_ids:
+            return {f"{field}__in": sorted(self._applies_to_ids)}
+        return {f"{field}__stichting_id": self.stichting_id}
+
     @cached_property
     def _applies_to_ids(self) -> frozenset[int]:
         # Asked once per instance: a version page asks `schools_covered` for several panels.

@@ -155,6 +155,28 @@ def test_figures_since_a_protocol_version_was_adopted(school, categories):
     assert figures.since(version).total == 1
 
 
+@pytest.mark.parametrize("covers", ["stichting", "some schools", "own school"])
+def test_figures_since_count_the_schools_the_protocol_covers_and_no_other(
+    school, categories, covers
+):
+    sister, elsewhere = SchoolFactory(stichting=school.stichting), SchoolFactory()
+    protocol = ProtocolFactory(
+        stichting=school.stichting, school=school if covers == "own school" else None
+    )
+    if covers == "some schools":
+        protocol.applies_to.set([school])
+    version = ProtocolVersionFactory(protocol=protocol, status="adopted")
+    version.effective_date = date(2026, 9, 1)
+    version.save()
+    for where in (school, sister, elsewhere):
+        IncidentFactory(
+            school=where, occurred_at=_at(2026, 9, 2), categories=[categories["kwetsen"]]
+        )
+    found = figures.since(version)
+    expected = 2 if covers == "stichting" else 1
+    assert (found.total, found.per_category) == (expected, [("Kwetsen", expected)])
+
+
 def test_figures_count_anonymised_incidents(school, categories, director):
     incident = IncidentFactory(school=school, categories=[categories["kwetsen"]])
     workflow.anonymise(incident)
