@@ -337,12 +337,13 @@ def _latest_counts(model, *, scope: Q, valid: Q, subject: str, about: str) -> di
             yes=Count("pk", filter=~own & Q(choice=True)),
             no=Count("pk", filter=~own & Q(choice=False)),
         )
+        .values_list(subject, about, "own_yes", "own_no", "yes", "no")  # tuples, not dicts
         .order_by()
     )
     counts = {}
-    for row in rows:
-        own_choice = True if row["own_yes"] else (False if row["own_no"] else None)
-        counts[(row[subject], row[about])] = (own_choice, row["yes"], row["no"])
+    for subject_id, about_id, own_yes, own_no, yes, no in rows:
+        own_choice = True if own_yes else (False if own_no else None)
+        counts[(subject_id, about_id)] = (own_choice, yes, no)
     return counts
 
 
@@ -435,14 +436,20 @@ def coverage(schools, day: date) -> dict[tuple[int, int], dict[State, int]]:
     pupils = Pupil.objects.enrolled_on(day).filter(school__in=schools)
     rows = _pupil_rows(pupils)
     counts = _event_counts(pupils.order_by().values("pk"), purposes)
-    tally: dict[tuple[int, int], Counter] = {}
+    # Pupils with the same answers and the same say are counted together and their state
+    # worked out once: a board has thousands of pupils but few distinct combinations.
+    asked_at: dict[int, list[int]] = {}
+    alike: Counter = Counter()
     for pupil_id, school_id, birth, stichting_id in rows:
+        if school_id not in asked_at:
+            asked_at[school_id] = [p.pk for p in purposes if applies(p, school_id, stichting_id)]
         decides = rules.pupil_decides(birth, day)
-        for purpose in purposes:
-            if not applies(purpose, school_id, stichting_id):
-                continue
-            state = _combine(counts.get((pupil_id, purpose.pk)), pupil_decides=decides)
-            tally.setdefault((school_id, purpose.pk), Counter())[state] += 1
+        for purpose_id in asked_at[school_id]:
+            alike[school_id, purpose_id, counts.get((pupil_id, purpose_id)), decides] += 1
+    tally: dict[tuple[int, int], Counter] = {}
+    for (school_id, purpose_id, found, decides), n in alike.items():
+        state = _combine(found, pupil_decides=decides)
+        tally.setdefault((school_id, purpose_id), Counter())[state] += n
     return {key: {state: counter[state] for state in State} for key, counter in tally.items()}
 
 

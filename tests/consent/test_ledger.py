@@ -306,6 +306,40 @@ def test_coverage_counts_per_school_and_purpose(school, group, public_purpose):
     }
 
 
+def test_coverage_keeps_schools_purposes_and_who_decides_apart(
+    school, group, teen, teen_parent, public_purpose
+):
+    from tests.factories import ClassGroupFactory, PupilFactory, SchoolFactory
+
+    sister = SchoolFactory(stichting=school.stichting)
+    own = ledger.create_purpose(
+        stichting=school.stichting,
+        school=school,
+        name="Schoolkrant",
+        slug="krant",
+        text="Krant.",
+        by=None,
+    )
+    child = PupilFactory(school=school, group=group, birth_date=date(2017, 5, 1))
+    sister_child = PupilFactory(school=sister, group=ClassGroupFactory(school=sister))
+    for pupil in (teen, child, sister_child):  # every parent says ja
+        parent = teen_parent if pupil == teen else GuardianFactory(pupil=pupil).user
+        ledger.record_choice(
+            subject=pupil, purpose=public_purpose, choice=True, by=parent, today=TODAY
+        )
+    # From 16 the pupil's own nee counts, whatever the parent said.
+    ledger.record_choice(
+        subject=teen, purpose=public_purpose, choice=False, by=teen.user, today=BIRTHDAY_16
+    )
+    found = ledger.coverage([school.pk, sister.pk], BIRTHDAY_16)
+    shown = {key: {state: n for state, n in counts.items() if n} for key, counts in found.items()}
+    assert shown == {
+        (school.pk, public_purpose.pk): {State.JA: 1, State.NEE: 1},
+        (school.pk, own.pk): {State.UNANSWERED: 2},
+        (sister.pk, public_purpose.pk): {State.JA: 1},
+    }
+
+
 def test_refusals_lists_who_may_not_be_shown(pupil, mother, school, group, public_purpose):
     from tests.factories import PupilFactory
 
