@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +21,31 @@ from schools.models import (
     Stichting,
     User,
 )
+
+
+class LinkedSchoolFilter(admin.SimpleListFilter):
+    """Filter by school without listing every school in the sidebar.
+
+    A national platform has thousands of schools: listing them all made each page of pupils
+    cost more as the platform grew. The school's own admin row links here with the school
+    chosen; the filter then names that school, with "All" to go back.
+    """
+
+    title = _("school")
+    parameter_name = "school"
+
+    def _chosen(self) -> str | None:
+        value = self.value()
+        return value if value and value.isdigit() and len(value) < 12 else None
+
+    def lookups(self, request, model_admin):
+        chosen = self._chosen()
+        school = School.objects.filter(pk=chosen).first() if chosen else None
+        return [(str(school.pk), school.name)] if school else []
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        return queryset.filter(school_id=chosen) if chosen else queryset
 
 
 @admin.register(User)
@@ -59,11 +86,28 @@ class StichtingAdmin(SimpleHistoryAdmin):
 
 @admin.register(School)
 class SchoolAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "stichting", "brin", "sector"]
+    list_display = ["name", "stichting", "brin", "sector", "people"]
     list_filter = ["sector", "stichting"]
     search_fields = ["name", "brin"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["stichting"]
+
+    @admin.display(description=_("people"))
+    def people(self, school):
+        """Links to this school's pupils, staff and groups (LinkedSchoolFilter)."""
+        return format_html(
+            '<a href="{}?school={}">{}</a> · <a href="{}?school={}">{}</a> · '
+            '<a href="{}?school={}">{}</a>',
+            reverse("admin:schools_pupil_changelist"),
+            school.pk,
+            _("pupils"),
+            reverse("admin:schools_staff_changelist"),
+            school.pk,
+            _("staff"),
+            reverse("admin:schools_classgroup_changelist"),
+            school.pk,
+            _("groups"),
+        )
 
 
 @admin.register(Membership)
@@ -78,7 +122,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 @admin.register(ClassGroup)
 class ClassGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "school", "school_year"]
-    list_filter = ["school_year", "school"]
+    list_filter = ["school_year", LinkedSchoolFilter]
     search_fields = ["name"]
     list_select_related = ["school"]
 
@@ -92,7 +136,7 @@ class GuardianInline(admin.TabularInline):
 @admin.register(Pupil)
 class PupilAdmin(SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "school", "group", "birth_date", "leave_date"]
-    list_filter = ["school"]
+    list_filter = [LinkedSchoolFilter]
     # By the start of each word, so PostgreSQL answers from an index (migration 0008).
     search_fields = ["^last_name", "^first_name"]
     autocomplete_fields = ["user"]
@@ -114,7 +158,7 @@ class GuardianAdmin(SimpleHistoryAdmin):
 @admin.register(Staff)
 class StaffAdmin(SimpleHistoryAdmin):
     list_display = ["user", "school", "function", "start_date", "end_date"]
-    list_filter = ["school"]
+    list_filter = [LinkedSchoolFilter]
     search_fields = ["user__email", "user__last_name", "function"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["groups"]

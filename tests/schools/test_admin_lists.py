@@ -5,7 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import PupilFactory, UserFactory
+from tests.factories import (
+    ClassGroupFactory,
+    PupilFactory,
+    SchoolFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +75,34 @@ def test_admin_search_is_answered_from_an_index_on_postgresql(admin_client, chan
         cursor.execute("EXPLAIN " + search)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan, plan
+
+
+def test_the_pupil_list_does_not_list_every_school(admin_client):
+    path = reverse("admin:schools_pupil_changelist")
+    PupilFactory()
+    one = queries_for(admin_client, path)
+    for school in SchoolFactory.create_batch(20):
+        PupilFactory(school=school)
+    filters = admin_client.get(path).context["cl"].filter_specs
+    shown = [spec.title for spec in filters if spec.has_output()]
+    assert (len(queries_for(admin_client, path)), shown) == (len(one), [])
+
+
+@pytest.mark.parametrize("changelist", ["pupil", "staff", "classgroup"])
+def test_a_schools_admin_row_links_to_its_people_filtered(admin_client, changelist):
+    mine, other = SchoolFactory(name="De Regenboog"), SchoolFactory(name="Het Kompas")
+    factory = {"pupil": PupilFactory, "staff": StaffFactory, "classgroup": ClassGroupFactory}
+    wanted = factory[changelist](school=mine)
+    factory[changelist](school=other)
+    schools = admin_client.get(reverse("admin:schools_school_changelist")).content.decode()
+    link = f"{reverse(f'admin:schools_{changelist}_changelist')}?school={mine.pk}"
+    response = admin_client.get(link)
+    assert (link in schools, list(response.context["cl"].result_list)) == (True, [wanted])
+    assert "De Regenboog" in response.content.decode()
+
+
+@pytest.mark.parametrize("junk", ["abc", "99999999", "1" * 40, "-1", ""])
+def test_the_school_filter_ignores_junk(admin_client, junk):
+    PupilFactory.create_batch(2)
+    response = admin_client.get(reverse("admin:schools_pupil_changelist"), {"school": junk})
+    assert (response.status_code, len(response.context["cl"].result_list)) == (200, 2)
