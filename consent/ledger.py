@@ -370,16 +370,23 @@ def _event_counts(pupil_ids, purposes: list[Purpose], subject: str = "pupil") ->
     return _latest_counts(ConsentEvent, scope=scope, valid=valid, subject=subject, about="purpose")
 
 
-def states_for_pupils(pupils: QuerySet, purposes: Iterable[Purpose], day: date) -> dict:
-    """`{(pupil_id, purpose_id): State}` for every pair, in three queries whatever the numbers."""
+def states_for_pupils(
+    pupils: QuerySet | list[Pupil], purposes: Iterable[Purpose], day: date
+) -> dict:
+    """`{(pupil_id, purpose_id): State}` for every pair, in three queries whatever the numbers
+    (two when `pupils` are already loaded Pupil objects rather than a queryset)."""
     purposes = list(purposes)
-    rows = _pupil_rows(pupils)
-    counts = _event_counts(pupils.order_by().values("pk"), purposes)
+    if isinstance(pupils, QuerySet):
+        births = [(pk, birth) for pk, _school_id, birth, _stichting_id in _pupil_rows(pupils)]
+        counts = _event_counts(pupils.order_by().values("pk"), purposes)
+    else:
+        births = [(pupil.pk, pupil.birth_date) for pupil in pupils]
+        counts = _event_counts([pk for pk, _birth in births], purposes)
     return {
         (pupil_id, purpose.pk): _combine(
             counts.get((pupil_id, purpose.pk)), pupil_decides=rules.pupil_decides(birth, day)
         )
-        for pupil_id, _school_id, birth, _stichting_id in rows
+        for pupil_id, birth in births
         for purpose in purposes
     }
 

@@ -23,15 +23,16 @@ def items_for(user) -> list[Item]:
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
-    candidates = Pupil.objects.enrolled_on(today).filter(
-        pk__in=access.family_pupil_ids(user, gezag_only=True)
-    )
-    pupils = [
-        pupil
-        for pupil in candidates.select_related("school").order_by("first_name", "pk")
-        # Guardians decide until the 16th birthday, the pupil from that day (DOMAIN 18, 25).
-        if rules.pupil_decides(pupil.birth_date, today) == (pupil.user_id == user.pk)
-    ]
+    family = access.family_pupil_ids(user, gezag_only=True)
+    pupils = []
+    if family:  # no query for who is neither a parent nor a pupil
+        candidates = Pupil.objects.enrolled_on(today).filter(pk__in=family)
+        pupils = [
+            pupil
+            for pupil in candidates.select_related("school").order_by("first_name", "pk")
+            # Guardians decide until the 16th birthday, the pupil from that day (DOMAIN 18, 25).
+            if rules.pupil_decides(pupil.birth_date, today) == (pupil.user_id == user.pk)
+        ]
     return (
         _unanswered(user, pupils, today)
         + _own_staff_consent(user)
@@ -44,9 +45,7 @@ def _unanswered(user, pupils: list[Pupil], today) -> list[Item]:
     if not pupils:
         return []
     purposes = ledger.purposes_at({pupil.school_id for pupil in pupils})
-    states = ledger.states_for_pupils(
-        Pupil.objects.filter(pk__in=[p.pk for p in pupils]), purposes, today
-    )
+    states = ledger.states_for_pupils(pupils, purposes, today)
     items = []
     for pupil in pupils:
         count = sum(
@@ -135,6 +134,8 @@ def _activities(user, pupils: list[Pupil], today) -> list[Item]:
 
 
 def _takedowns(user, today) -> list[Item]:
+    if not access.school_ids(user, access.MANAGING_ROLES):
+        return []  # only directors and the board take down publications
     tasks = TakedownTask.objects.for_user(user).open().select_related("school", "purpose")
     return [
         Item(

@@ -143,6 +143,8 @@ def _steps(user) -> list[Item]:
 
 def _questions(user) -> list[Item]:
     """Council questions waiting for an answer, for those who may draft the protocol."""
+    if not (user.is_superuser or access.school_ids(user, access.EDITING_ROLES)):
+        return []  # only the board and directors draft (access.protocol_edit_filter)
     versions = (
         ProtocolVersion.objects.for_user(user, edit=True)
         .filter(status=Status.IN_PROCEDURE)
@@ -207,6 +209,8 @@ def _evaluations(user) -> list[Item]:
 
 def _acknowledgements(user) -> list[Item]:
     """Adopted versions that `user` has yet to confirm having read."""
+    if not access.reach(user).staff_positions:
+        return []  # only current staff are asked (acknowledgements.request)
     waiting = Acknowledgement.objects.filter(
         user=user, confirmed_at__isnull=True, version__status=Status.ADOPTED
     ).select_related("version__protocol", "school")

@@ -72,6 +72,6 @@ def test_waiting_query_count_is_constant(
     request.groups.set([group])
     with access.request_scope():
         access.reach(parent)  # in a request, the menu has read it already
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             items = waiting.items_for(parent)
     assert len(items) == 2 * n

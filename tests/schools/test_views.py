@@ -83,7 +83,7 @@ def test_home_query_count_is_constant(client, school, n, django_assert_num_queri
     # two from the procedure (steps of the council, reading confirmations) and four from
     # consent (children, purposes, their answers, activity requests). Questions, evaluations,
     # staff consent and incidents are only ever for staff, so a parent's reach skips them.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(reverse("schools:home"))
 
 

@@ -17,6 +17,7 @@ from tests.factories import (
     ProtocolVersionFactory,
     SchoolFactory,
     SectionFactory,
+    StaffFactory,
 )
 from tests.protocols.helpers import today
 from tests.protocols.views.helpers import open_council_step
@@ -198,6 +199,7 @@ def test_staff_see_adopted_versions_they_have_yet_to_confirm(adopted, school, te
 def test_tasks_for_query_count_is_constant(
     school, director, gmr_noord, gmr_noord_member, n, django_assert_num_queries
 ):
+    StaffFactory(user=director, school=school)  # only staff are asked to confirm reading
     for _ in range(n):
         version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
         SectionFactory(version=version)
@@ -212,9 +214,15 @@ def test_tasks_for_query_count_is_constant(
     with access.request_scope():
         access.reach(director)  # in a request, the menu has read it already
         access.reach(gmr_noord_member)
-        # the director: steps, questions, evaluations, reading; the member: steps, reading
-        with django_assert_num_queries(6):
+        # the director: steps, questions, evaluations, reading; the member (no staff): steps
+        with django_assert_num_queries(5):
             found = as_dicts(waiting.items_for(director)) + as_dicts(
                 waiting.items_for(gmr_noord_member)
             )
     assert len(found) == 3 * n  # questions and acknowledgements; council decisions
+
+
+def test_staff_who_have_left_are_no_longer_asked_to_confirm(adopted, school, teacher):
+    Acknowledgement.objects.create(version=adopted, user=teacher, school=school)
+    teacher.staff_positions.update(end_date=today() - timedelta(days=1))
+    assert as_dicts(waiting.items_for(teacher)) == []
