@@ -20,14 +20,13 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_pages  # noqa: E402
+from benchmarks.profile_pages import existing_board, use_kept_board  # noqa: E402
 
 RUNS = 7
 BUDGET_MS = 300
@@ -38,12 +37,7 @@ def main() -> int:
     if not url.startswith(("postgres://", "postgresql://")):
         print("Set DATABASE_URL to a PostgreSQL server (see the docstring).", file=sys.stderr)
         return 2
-    database, bench_url = bench_pages.bench_database(url)
-    env = dict(setting.split("=") for setting in bench_pages.SERVING.split())
-    env.update(DATABASE_URL=bench_url, SECRET_KEY="adopt-" * 9, ALLOWED_HOSTS="testserver")
-    env.update(MEDIA_ROOT=str(Path(tempfile.gettempdir(), f"{database}_media")))
-    env.update(TASKS_BACKEND="database")  # queued for the worker, as in production
-    os.environ.update(env)
+    use_kept_board(url, TASKS_BACKEND="database")  # queued for the worker, as in production
     import django
 
     django.setup()
@@ -53,7 +47,6 @@ def main() -> int:
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from benchmarks.profile_pages import existing_board
     from protocols.models import Protocol
 
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG=0 needs its manifest

@@ -50,6 +50,18 @@ def existing_board() -> SimpleNamespace:
     )
 
 
+def use_kept_board(url: str, **settings: str) -> str:
+    """Point this process at the board kept beside `url`, with bench_pages.py's serving
+    settings (and `settings` over them); returns the database's name."""
+    database, bench_url = bench_pages.bench_database(url)
+    env = dict(setting.split("=") for setting in bench_pages.SERVING.split())
+    env.update(DATABASE_URL=bench_url, SECRET_KEY="profile-" * 8, ALLOWED_HOSTS="testserver")
+    # The stored PDFs belong with the database, so they are kept next to it between runs.
+    env.update(MEDIA_ROOT=str(Path(tempfile.gettempdir(), f"{database}_media")), **settings)
+    os.environ.update(env)
+    return database
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", type=int, metavar="PUPILS", help="(re)build a board this big")
@@ -65,12 +77,7 @@ def main() -> int:
     if not url.startswith(("postgres://", "postgresql://")):
         print("Set DATABASE_URL to a PostgreSQL server (see the docstring).", file=sys.stderr)
         return 2
-    database, bench_url = bench_pages.bench_database(url)
-    env = dict(setting.split("=") for setting in bench_pages.SERVING.split())
-    env.update(DATABASE_URL=bench_url, SECRET_KEY="profile-" * 8, ALLOWED_HOSTS="testserver")
-    # The stored PDFs belong with the database, so they are kept next to it between runs.
-    env.update(MEDIA_ROOT=str(Path(tempfile.gettempdir(), f"{database}_media")))
-    os.environ.update(env)
+    database = use_kept_board(url)
     if args.build:
         bench_pages.run_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         bench_pages.run_sql(url, f'CREATE DATABASE "{database}"')
