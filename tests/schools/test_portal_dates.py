@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def render(source: str, **context) -> str:
@@ -34,3 +34,17 @@ def test_a_date_inside_a_translated_sentence_stays_one_piece():
             d=date(2026, 8, 1),
         )
     assert html == 'From <span class="text-nowrap">01-08-2026</span>'
+
+
+def test_one_instant_is_shown_in_the_time_zone_of_the_page_each_time():
+    # The formatted dates are remembered: an instant shown in Amsterdam time must not come
+    # back when the same instant is shown in another zone.
+    at = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    amsterdam = render("{{ at|moment }}", at=at)
+    with timezone.override("UTC"):
+        utc = render("{{ at|moment }} {{ at|day }}", at=at)
+    assert (amsterdam, utc) == (
+        '<span class="text-nowrap">01-01-2027 00:30</span>',
+        '<span class="text-nowrap">31-12-2026 23:30</span> '
+        '<span class="text-nowrap">31-12-2026</span>',
+    )
