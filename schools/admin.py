@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,16 +23,16 @@ from schools.models import (
 )
 
 
-class LinkedSchoolFilter(admin.SimpleListFilter):
-    """Filter by school without listing every school in the sidebar.
+class LinkedFilter(admin.SimpleListFilter):
+    """Filter by a related row (a school, stichting or council) without listing them all.
 
-    A national platform has thousands of schools: listing them all made each page of pupils
-    cost more as the platform grew. The school's own admin row links here with the school
-    chosen; the filter then names that school, with "All" to go back.
+    A national platform has 6,000 schools and about 1,000 stichtingen: a sidebar listing them
+    made every page of the list cost more as the platform grew. The related row's own admin
+    links here with it chosen (`links_to`); the filter then names that one, with "All" to go
+    back. `parameter_name` is the lookup, `related_model` what it points to.
     """
 
-    title = _("school")
-    parameter_name = "school"
+    related_model: type
 
     def _chosen(self) -> str | None:
         value = self.value()
@@ -40,12 +40,40 @@ class LinkedSchoolFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         chosen = self._chosen()
-        school = School.objects.filter(pk=chosen).first() if chosen else None
-        return [(str(school.pk), school.name)] if school else []
+        found = self.related_model._default_manager.filter(pk=chosen).first() if chosen else None
+        return [(str(found.pk), str(found))] if found else []
 
     def queryset(self, request, queryset):
         chosen = self._chosen()
-        return queryset.filter(school_id=chosen) if chosen else queryset
+        return queryset.filter(**{self.parameter_name: chosen}) if chosen else queryset
+
+
+class LinkedSchoolFilter(LinkedFilter):
+    title = _("school")
+    parameter_name = "school"
+    related_model = School
+
+
+class LinkedStichtingFilter(LinkedFilter):
+    title = _("stichting")
+    parameter_name = "stichting"
+    related_model = Stichting
+
+
+class LinkedCouncilFilter(LinkedFilter):
+    title = _("council")
+    parameter_name = "council"
+    related_model = Council
+
+
+def links_to(obj, lookup: str, *changelists: tuple[str, str]):
+    """Links to the admin lists `changelists` ((url name, label), ...) filtered on `obj`
+    through their LinkedFilter on `lookup`, separated by a middle dot."""
+    return format_html_join(
+        " · ",
+        '<a href="{}?{}={}">{}</a>',
+        ((reverse(name), lookup, obj.pk, label) for name, label in changelists),
+    )
 
 
 @admin.register(User)
@@ -78,42 +106,45 @@ class SchoolInline(admin.TabularInline):
 
 @admin.register(Stichting)
 class StichtingAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "parts"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SchoolInline]
+
+    @admin.display(description=_("schools and people"))
+    def parts(self, stichting):
+        return links_to(
+            stichting,
+            "stichting",
+            ("admin:schools_school_changelist", _("schools")),
+            ("admin:schools_membership_changelist", _("roles")),
+            ("admin:schools_council_changelist", _("councils")),
+        )
 
 
 @admin.register(School)
 class SchoolAdmin(SimpleHistoryAdmin):
     list_display = ["name", "stichting", "brin", "sector", "people"]
-    list_filter = ["sector", "stichting"]
+    list_filter = ["sector", LinkedStichtingFilter]
     search_fields = ["name", "brin"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["stichting"]
 
     @admin.display(description=_("people"))
     def people(self, school):
-        """Links to this school's pupils, staff and groups (LinkedSchoolFilter)."""
-        return format_html(
-            '<a href="{}?school={}">{}</a> · <a href="{}?school={}">{}</a> · '
-            '<a href="{}?school={}">{}</a>',
-            reverse("admin:schools_pupil_changelist"),
-            school.pk,
-            _("pupils"),
-            reverse("admin:schools_staff_changelist"),
-            school.pk,
-            _("staff"),
-            reverse("admin:schools_classgroup_changelist"),
-            school.pk,
-            _("groups"),
+        return links_to(
+            school,
+            "school",
+            ("admin:schools_pupil_changelist", _("pupils")),
+            ("admin:schools_staff_changelist", _("staff")),
+            ("admin:schools_classgroup_changelist", _("groups")),
         )
 
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "stichting", "school"]
-    list_filter = ["role", "stichting"]
+    list_filter = ["role", LinkedStichtingFilter]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "stichting", "school"]
@@ -173,17 +204,23 @@ class CouncilMemberInline(admin.TabularInline):
 
 @admin.register(Council)
 class CouncilAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "stichting", "school"]
-    list_filter = ["kind", "stichting"]
+    list_display = ["name", "kind", "stichting", "school", "members"]
+    list_filter = ["kind", LinkedStichtingFilter]
     search_fields = ["name"]
     list_select_related = ["stichting", "school"]
     inlines = [CouncilMemberInline]
+
+    @admin.display(description=_("members"))
+    def members(self, council):
+        return links_to(
+            council, "council", ("admin:schools_councilmember_changelist", _("members"))
+        )
 
 
 @admin.register(CouncilMember)
 class CouncilMemberAdmin(SimpleHistoryAdmin):
     list_display = ["user", "council", "geleding", "start_date", "end_date"]
-    list_filter = ["geleding", "council"]
+    list_filter = ["geleding", LinkedCouncilFilter]
     autocomplete_fields = ["user", "council"]
     list_select_related = ["user", "council"]
 

@@ -7,9 +7,13 @@ from django.urls import reverse
 
 from tests.factories import (
     ClassGroupFactory,
+    CouncilFactory,
+    CouncilMemberFactory,
+    MembershipFactory,
     PupilFactory,
     SchoolFactory,
     StaffFactory,
+    StichtingFactory,
     UserFactory,
 )
 
@@ -106,3 +110,45 @@ def test_the_school_filter_ignores_junk(admin_client, junk):
     PupilFactory.create_batch(2)
     response = admin_client.get(reverse("admin:schools_pupil_changelist"), {"school": junk})
     assert (response.status_code, len(response.context["cl"].result_list)) == (200, 2)
+
+
+@pytest.mark.parametrize(
+    ("changelist", "factory", "lookup"),
+    [
+        ("school", lambda stichting: SchoolFactory(stichting=stichting), "stichting"),
+        (
+            "membership",
+            lambda stichting: MembershipFactory(stichting=stichting, school=None, role="board"),
+            "stichting",
+        ),
+        (
+            "council",
+            lambda stichting: CouncilFactory(school=SchoolFactory(stichting=stichting)),
+            "stichting",
+        ),
+    ],
+)
+def test_a_stichtings_admin_row_links_to_its_parts_filtered(
+    admin_client, changelist, factory, lookup
+):
+    mine, other = StichtingFactory(name="Stichting Klasse"), StichtingFactory(name="Kopwerk")
+    wanted = factory(mine)
+    factory(other)
+    rows = admin_client.get(reverse("admin:schools_stichting_changelist")).content.decode()
+    link = f"{reverse(f'admin:schools_{changelist}_changelist')}?{lookup}={mine.pk}"
+    response = admin_client.get(link)
+    assert (link in rows, list(response.context["cl"].result_list)) == (True, [wanted])
+    unfiltered = admin_client.get(reverse(f"admin:schools_{changelist}_changelist"))
+    shown = [spec.title for spec in unfiltered.context["cl"].filter_specs if spec.has_output()]
+    assert "stichting" not in shown
+
+
+def test_a_councils_admin_row_links_to_its_members(admin_client):
+    council, other = CouncilFactory(name="GMR Klasse"), CouncilFactory(name="MR Kompas")
+    wanted = CouncilMemberFactory(council=council)
+    CouncilMemberFactory(council=other)
+    rows = admin_client.get(reverse("admin:schools_council_changelist")).content.decode()
+    link = f"{reverse('admin:schools_councilmember_changelist')}?council={council.pk}"
+    response = admin_client.get(link)
+    assert (link in rows, list(response.context["cl"].result_list)) == (True, [wanted])
+    assert "GMR Klasse" in response.content.decode()
