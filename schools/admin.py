@@ -1,10 +1,12 @@
 """Platform admin (staff of the platform only; school staff never get is_staff)."""
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -76,11 +78,29 @@ def links_to(obj, lookup: str, *changelists: tuple[str, str]):
     )
 
 
-@admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
-    ordering = ["email"]
-    # A national board has hundreds of thousands of users: never count them all per page.
+class ListAtScale:
+    """For the admin lists of people, which hold hundreds of thousands of rows nationally.
+
+    Never counts them all per page, and writes each row's action checkbox directly: Django
+    renders it through a form widget's template, which was a third of the list's CPU.
+    """
+
+    # Counting 30,000 pupils (or 250,000 staff) on every page is a scan of the table.
     show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        # The same markup as Django's CheckboxInput (tests compare the two).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+
+@admin.register(User)
+class UserAdmin(ListAtScale, SimpleHistoryAdmin, BaseUserAdmin):
+    ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     # By the start of each word, so PostgreSQL answers from an index (migration 0008).
     search_fields = ["^email", "^first_name", "^last_name"]
@@ -165,20 +185,19 @@ class GuardianInline(admin.TabularInline):
 
 
 @admin.register(Pupil)
-class PupilAdmin(SimpleHistoryAdmin):
+class PupilAdmin(ListAtScale, SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "school", "group", "birth_date", "leave_date"]
     list_filter = [LinkedSchoolFilter]
     # By the start of each word, so PostgreSQL answers from an index (migration 0008).
     search_fields = ["^last_name", "^first_name"]
     autocomplete_fields = ["user"]
+    # 30,000 pupils: paged through an index for the ordering (Meta.indexes).
     list_select_related = ["school", "group"]
-    # 30,000 pupils: page through an index (Meta.indexes), never count them all per page.
-    show_full_result_count = False
     inlines = [GuardianInline]
 
 
 @admin.register(Guardian)
-class GuardianAdmin(SimpleHistoryAdmin):
+class GuardianAdmin(ListAtScale, SimpleHistoryAdmin):
     list_display = ["user", "pupil", "relation", "has_gezag"]
     list_filter = ["relation", "has_gezag"]
     search_fields = ["user__email", "pupil__last_name"]
@@ -187,7 +206,7 @@ class GuardianAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(SimpleHistoryAdmin):
+class StaffAdmin(ListAtScale, SimpleHistoryAdmin):
     list_display = ["user", "school", "function", "start_date", "end_date"]
     list_filter = [LinkedSchoolFilter]
     search_fields = ["user__email", "user__last_name", "function"]

@@ -152,3 +152,23 @@ def test_a_councils_admin_row_links_to_its_members(admin_client):
     response = admin_client.get(link)
     assert (link in rows, list(response.context["cl"].result_list)) == (True, [wanted])
     assert "GMR Klasse" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [("pupil", PupilFactory), ("user", UserFactory), ("staff", StaffFactory)],
+)
+def test_the_lists_of_people_write_django_s_own_action_checkbox(model, factory):
+    from django.contrib import admin
+    from django.contrib.admin import ModelAdmin
+
+    row = factory(**({"last_name": 'O"Brien <b>'} if model != "staff" else {}))
+    model_admin = admin.site._registry[type(row)]
+    assert model_admin.action_checkbox(row) == ModelAdmin.action_checkbox(model_admin, row)
+
+
+def test_the_pupil_list_lets_an_admin_select_pupils_for_an_action(admin_client):
+    pupils = PupilFactory.create_batch(2)
+    page = admin_client.get(reverse("admin:schools_pupil_changelist")).content.decode()
+    for pupil in pupils:
+        assert f'name="_selected_action" value="{pupil.pk}" class="action-select"' in page
