@@ -10,6 +10,7 @@ import json
 import re
 from collections import defaultdict
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, prefetch_related_objects
@@ -25,6 +26,7 @@ from protocols.models import (
     Protocol,
     ProtocolVersion,
     Section,
+    StepBody,
     StepKind,
 )
 from protocols.rendering import approval_rows
@@ -48,8 +50,53 @@ _KIND_LABELS = {
 }
 
 
-def _kind_label(kind: str) -> str:
-    return str(_KIND_LABELS.get(kind, ""))
+class Words:
+    """The labels of steps and versions, each translated once in the language active when they
+    are first asked for: a log of 50 versions shows over a thousand of them, and translating
+    one costs about as much as everything else the log does with a step."""
+
+    @cached_property
+    def kind(self) -> dict[str, str]:
+        return {kind: str(label) for kind, label in _KIND_LABELS.items()}
+
+    @cached_property
+    def step_status(self) -> dict[str, str]:
+        return {value: str(label) for value, label in StepStatus.choices}
+
+    @cached_property
+    def outcome(self) -> dict[str, str]:
+        return {value: str(label) for value, label in Outcome.choices}
+
+    @cached_property
+    def consent(self) -> tuple[str, str]:
+        """What a consent step's outcome is called, withheld and granted."""
+        return _("consent withheld"), _("consent granted")
+
+    @cached_property
+    def geleding(self) -> dict[str, str]:
+        return {value: str(label) for value, label in GELEDINGEN.items()}
+
+    @cached_property
+    def body(self) -> dict[str, str]:
+        return {value: str(label) for value, label in StepBody.choices}
+
+    @cached_property
+    def version(self) -> dict[str, dict[str, str]]:
+        fields = ProtocolVersion._meta
+        return {
+            name: {value: str(label) for value, label in fields.get_field(name).flatchoices}
+            for name in ("status", "legal_basis")
+        }
+
+    def body_of(self, step: ProcedureStep) -> str:
+        """`step.body_label` from these labels."""
+        if step.council_id:
+            return step.council.name
+        return step.forum or self.body.get(step.body, step.body)
+
+
+def _kind_label(kind: str, words: Words | None = None) -> str:
+    return (words or Words()).kind.get(kind, "")
 
 
 def went_through_portal(version: ProtocolVersion) -> bool:
@@ -59,25 +106,29 @@ def went_through_portal(version: ProtocolVersion) -> bool:
     return version.submitted_at is not None
 
 
-def outcome_text(step: ProcedureStep, votes, *, outcome: str = "") -> str:
+def outcome_text(
+    step: ProcedureStep, votes, *, outcome: str = "", words: Words | None = None
+) -> str:
     """The outcome as recorded, with each section's vote: "instemming verleend, ouders 3-0".
 
-    `outcome` stands in for the step's own before it is saved (the confirmation page).
+    `outcome` stands in for the step's own before it is saved (the confirmation page); `words`
+    are the labels when the caller shows many steps.
     """
+    words = words or Words()
     outcome = outcome or step.outcome
     if step.status == StepStatus.NOT_APPLICABLE:
-        return str(StepStatus.NOT_APPLICABLE.label)
+        return words.step_status[StepStatus.NOT_APPLICABLE]
     if not outcome:
         return ""
     if step.kind == StepKind.CONSENT:
-        said = _("consent granted") if outcome == Outcome.GRANTED else _("consent withheld")
+        said = words.consent[outcome == Outcome.GRANTED]
     else:
-        said = Outcome(outcome).label
+        said = words.outcome[outcome]
     counts = [
-        f"{GELEDINGEN.get(v.geleding, v.geleding).lower()} {v.votes_for}-{v.votes_against}"
+        f"{words.geleding.get(v.geleding, v.geleding).lower()} {v.votes_for}-{v.votes_against}"
         for v in votes
     ]
-    return ", ".join([str(said), *counts])
+    return ", ".join([said, *counts])
 
 
 def steps_with_votes(version: ProtocolVersion) -> list[ProcedureStep]:
@@ -89,10 +140,10 @@ def steps_with_votes(version: ProtocolVersion) -> list[ProcedureStep]:
     return list(version.steps.all())
 
 
-def _step_row(step: ProcedureStep) -> dict:
+def _step_row(step: ProcedureStep, words: Words) -> dict:
     """What the step asked for beside what came of it: "Ter instemming: instemming verleend"."""
-    asked = _kind_label(step.kind)
-    outcome = outcome_text(step, step.votes.all())
+    asked = _kind_label(step.kind, words)
+    outcome = outcome_text(step, step.votes.all(), words=words)
     return {
         "step": step.name,
         "outcome": ": ".join(filter(None, [asked, outcome])),
@@ -108,7 +159,8 @@ def trail_rows(version: ProtocolVersion, *, sections: list[Section] | None = Non
     `sections` (the board text, when the caller has it) spares a query for the imported trail.
     """
     if went_through_portal(version):
-        rows = [_step_row(step) for step in steps_with_votes(version)]
+        words = Words()
+        rows = [_step_row(step, words) for step in steps_with_votes(version)]
         if version.evaluation_date:
             rows.append(
                 {
@@ -192,10 +244,10 @@ def _problems(version: ProtocolVersion, trail: list) -> list[str]:
     return problems
 
 
-def _votes(votes) -> list[dict]:
+def _votes(votes, words: Words) -> list[dict]:
     return [
         {
-            "geleding": GELEDINGEN.get(vote.geleding, vote.geleding),
+            "geleding": words.geleding.get(vote.geleding, vote.geleding),
             "members": vote.members,
             "present": vote.present,
             "votes_for": vote.votes_for,
@@ -207,7 +259,7 @@ def _votes(votes) -> list[dict]:
     ]
 
 
-def _log_steps(version: ProtocolVersion, trail: list, votes: dict) -> list[dict]:
+def _log_steps(version: ProtocolVersion, trail: list, votes: dict, words: Words) -> list[dict]:
     """The log's rows of `trail` (as for `_problems`); `votes` holds each step's votes by id."""
     if not went_through_portal(version):
         return [
@@ -230,16 +282,17 @@ def _log_steps(version: ProtocolVersion, trail: list, votes: dict) -> list[dict]
     return [
         {
             "name": step.name,
-            "body": step.body_label,
-            "kind": _kind_label(step.kind),
+            "body": words.body_of(step),
+            "kind": _kind_label(step.kind, words),
             "opened_on": step.opened_on,
             "due_on": step.due_on,
             # As recorded, with the votes ("instemming verleend, ouders 3-0"); an undecided
             # step shows where it stands.
-            "outcome": outcome_text(step, votes[step.pk]) or step.get_status_display(),
+            "outcome": outcome_text(step, votes[step.pk], words=words)
+            or words.step_status[step.status],
             "date": step.decided_on,
             "meeting_date": step.meeting_date,
-            "votes": _votes(votes[step.pk]),
+            "votes": _votes(votes[step.pk], words),
             "note": "\n".join(filter(None, [step.reason, step.remarks, _recorded_as(step)])),
             "recorded_by": step.recorded_by,
         }
@@ -280,31 +333,35 @@ def decision_log(protocol: Protocol, versions=None) -> list[dict]:
     if versions is None:
         versions = logged_versions(protocol)
     versions = list(versions)
+    pks = [version.pk for version in versions]
     # Three flat queries, grouped here: prefetching builds a queryset per version and per step,
     # which was most of the time of a log of 50 versions.
     records, steps, votes = defaultdict(list), defaultdict(list), defaultdict(list)
-    for row in ProcedureRecord.objects.filter(version__in=versions).order_by("version", "position"):
+    for row in ProcedureRecord.objects.filter(version__in=pks).order_by("version", "position"):
         records[row.version_id].append(row)
-    in_portal = ProcedureStep.objects.filter(version__in=versions).order_by("version", "position")
+    in_portal = ProcedureStep.objects.filter(version__in=pks).order_by("version", "position")
     for step in in_portal.select_related("council", "recorded_by", "minutes"):
         steps[step.version_id].append(step)
-    for vote in GeledingVote.objects.filter(step__version__in=versions).order_by("pk"):
+    for vote in GeledingVote.objects.filter(step__version__in=pks).order_by("pk"):
         votes[vote.step_id].append(vote)
+    words = Words()
     log = []
     for version in versions:
         trail = steps[version.pk] if went_through_portal(version) else records[version.pk]
         log.append(
             {
                 "version": version,
-                "status": version.get_status_display(),
+                "status": words.version["status"].get(version.status, version.status),
                 "imported": not went_through_portal(version),
                 "submitted_at": version.submitted_at,
                 "submitted_by": version.submitted_by,
-                "legal_basis": version.get_legal_basis_display(),
+                "legal_basis": words.version["legal_basis"].get(
+                    version.legal_basis, version.legal_basis
+                ),
                 "legal_article": version.legal_article,
                 "change_summary": version.change_summary,
                 "is_editorial": version.is_editorial,
-                "steps": _log_steps(version, trail, votes),
+                "steps": _log_steps(version, trail, votes, words),
                 "adopted_on": version.adopted_on,
                 "effective_date": version.effective_date,
                 "evaluation_date": version.evaluation_date,
@@ -318,12 +375,9 @@ def _day(value) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
-def _vote_text(votes: list[dict]) -> str:
-    return "; ".join(
-        _("%(geleding)s: %(votes_for)s for, %(votes_against)s against, %(abstentions)s abstained")
-        % vote
-        for vote in votes
-    )
+def _vote_text(votes: list[dict], each: str) -> str:
+    """The votes in a cell, `each` the (translated) wording of one section's vote."""
+    return "; ".join(each % vote for vote in votes)
 
 
 def log_csv(protocol: Protocol) -> tuple[list[str], list[list[str]]]:
@@ -349,6 +403,9 @@ def log_csv(protocol: Protocol) -> tuple[list[str], list[list[str]]]:
             _("Evaluation"),
             _("Problems"),
         ]
+        vote = _(
+            "%(geleding)s: %(votes_for)s for, %(votes_against)s against, %(abstentions)s abstained"
+        )
         rows = []
         for entry in decision_log(protocol):
             version = entry["version"]
@@ -374,7 +431,7 @@ def log_csv(protocol: Protocol) -> tuple[list[str], list[list[str]]]:
                         _day(step["due_on"]),
                         step["outcome"],
                         _day(step["date"]),
-                        _vote_text(step["votes"]),
+                        _vote_text(step["votes"], vote),
                         step["note"],
                     ]
                     if step

@@ -434,3 +434,36 @@ def test_version_page_warns_about_seed_001_and_links_the_decision_log(client):
         "niet geldig onder de WMS (art. 10)" in html,
         reverse("protocols:decision_log", args=[protocol.pk]) in html,
     ) == (True, True, True)
+
+
+def test_decision_log_labels_a_withheld_consent_and_the_version_in_dutch(
+    school, director, gmr_of_six
+):
+    version = ProtocolVersionFactory(protocol=ProtocolFactory(stichting=school.stichting))
+    SectionFactory(version=version)
+    first = workflow.submit(
+        version, by=director, change_summary="Nieuw protocol.", legal_basis="consent"
+    )
+    backdate_submission(version)
+    workflow.record_decision(first, by=director, decided_on=today(), outcome=Outcome.POSITIVE)
+    consent = version.steps.get(kind=StepKind.CONSENT)
+    against = [{**vote, "votes_for": 1, "votes_against": 2} for vote in votes()]
+    workflow.record_decision(
+        consent, by=gmr_of_six.members.first().user, decided_on=today(), votes=against
+    )
+    with translation.override("nl"):
+        (entry,) = record.decision_log(version.protocol)
+    assert (
+        entry["status"],
+        entry["legal_basis"],
+        [(step["kind"], step["body"], step["outcome"]) for step in entry["steps"]],
+    ) == (
+        "In procedure",
+        "ter instemming (instemmingsrecht)",
+        [
+            ("Ter advisering", "directeurenoverleg", "positief"),
+            ("Ter instemming", gmr_of_six.name, "instemming onthouden, ouders 1-2, personeel 1-2"),
+            ("Ter goedkeuring", "raad van toezicht (RvT)", "wacht"),
+            ("", "college van bestuur (CvB)", "wacht"),
+        ],
+    )
