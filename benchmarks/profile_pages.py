@@ -74,6 +74,7 @@ def main() -> int:
     )
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--queries", action="store_true", help="print each page's queries")
+    parser.add_argument("--width", type=int, default=160, help="characters of each query")
     parser.add_argument(
         "--match", metavar="REGEX", help="cumulative listing of these files (default: ours)"
     )
@@ -135,7 +136,7 @@ def main() -> int:
         cpu = min(rounds) * 1000 / args.runs
         print(f"{page} ({role or 'anonymous'}): {cpu:.1f} ms CPU, {len(queries)} queries")
         if args.queries:
-            print("\n".join(f"  {sql[:160]}" for sql in queries))
+            print("\n".join(f"  {sql[: args.width]}" for sql in queries))
         if profiler:
             stats = pstats.Stats(profiler)  # CPU time: waiting for PostgreSQL is not in it
             stats.sort_stats("tottime").print_stats(args.top)

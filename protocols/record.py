@@ -6,19 +6,23 @@ its PDF and the besluitenlijst (DOMAIN A.16) tell one story.
 """
 
 import hashlib
+import inspect
 import json
 import re
+import sys
 from collections import defaultdict
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from protocols import rendering
 from protocols.models import (
     GeledingVote,
     ProcedureRecord,
@@ -451,31 +455,70 @@ def log_html(protocol: Protocol, log: list[dict] | None = None) -> str:
         return render_to_string(LOG_PDF_TEMPLATE, context)
 
 
-def _plain(value):
-    """`value` as JSON-able data that changes whenever what a template shows of it changes."""
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, Model):
-        return [value._meta.label, value.pk, str(value)]
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)  # dates, times, lazy translations
-
-
 def pdf_log(protocol: Protocol) -> tuple[str, list[dict]]:
-    """The decision log as its PDF shows it, in Dutch whoever asks, and its `log_state`."""
+    """The decision log as its PDF shows it, in Dutch whoever asks, and its `log_state`
+    (worked out first: should the log change meanwhile, the PDF is of a newer log than its
+    state says, and the next download makes it again)."""
+    state = log_state(protocol)
     with translation.override(settings.LANGUAGE_CODE):
         log = decision_log(protocol)
-    return log_state(protocol, log), log
+    return state, log
 
 
-def log_state(protocol: Protocol, log: list[dict]) -> str:
-    """What identifies the decision log's PDF: the SHA-256 of the log's data, the protocol's
-    heading and the template it is printed with. Any change to one of them is a new state, and
-    working it out costs the log's queries, not a rendering."""
-    heading = [protocol.title, str(protocol.stichting), str(protocol.school or "")]
-    layout = get_template(LOG_PDF_TEMPLATE).template.source
-    data = json.dumps([_plain(log), heading, layout, settings.LANGUAGE_CODE], sort_keys=True)
+def _columns(model, *related: str) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields] + list(related)
+
+
+def _person(relation: str) -> list[str]:
+    """The columns of what the log shows of a person (User.__str__)."""
+    return [f"{relation}__{name}" for name in ("first_name", "last_name", "email")]
+
+
+def log_state(protocol: Protocol) -> str:
+    """What identifies the decision log's PDF: the SHA-256 of everything the log is made of
+    (every column of its versions, steps, votes and imported records, the names they show,
+    the protocol's heading) and of how it is printed (`_printing`). Any change to one of them
+    is a new state. Working it out reads those rows as plain values in four queries; it
+    builds no log, which costs several times as much."""
+    versions = logged_versions(protocol)
+    pks = versions.values("pk")
+    rows = [
+        [protocol.title, str(protocol.stichting), str(protocol.school or "")],
+        list(versions.values_list(*_columns(ProtocolVersion, *_person("submitted_by")))),
+        list(
+            ProcedureStep.objects.filter(version__in=pks)
+            .order_by("version", "position")
+            .values_list(
+                *_columns(ProcedureStep, "council__name", "minutes__title", *_person("recorded_by"))
+            )
+        ),
+        list(
+            GeledingVote.objects.filter(step__version__in=pks)
+            .order_by("pk")
+            .values_list(*_columns(GeledingVote))
+        ),
+        list(
+            ProcedureRecord.objects.filter(version__in=pks)
+            .order_by("version", "position")
+            .values_list(*_columns(ProcedureRecord))
+        ),
+        get_template(LOG_PDF_TEMPLATE).template.source,
+        _printing(),
+    ]
+    data = json.dumps(rows, default=str)
     return hashlib.sha256(data.encode()).hexdigest()
+
+
+@cache
+def _printing() -> str:
+    """The code that builds the log and the translations and time zone it is printed in, as
+    one digest per process (a new release is a new process)."""
+    catalog = Path(settings.LOCALE_PATHS[0], settings.LANGUAGE_CODE, "LC_MESSAGES", "django.mo")
+    parts = [
+        inspect.getsource(sys.modules[__name__]),
+        inspect.getsource(rendering),
+        catalog.read_bytes().hex() if catalog.exists() else "",
+        settings.LANGUAGE_CODE,
+        settings.TIME_ZONE,
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

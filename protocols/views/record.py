@@ -78,7 +78,7 @@ def decision_log_pdf(request, pk):
     """The decision log as a PDF: the stored one when the log has not changed since, else a
     page that says it is being made and looks again until the worker has stored it."""
     protocol = _protocol(request, pk)
-    state, _log = record.pdf_log(protocol)
+    state = record.log_state(protocol)
     stored = pdf.stored_log_pdf(protocol, state)
     if stored is None and request.GET.get("wacht") != state:
         # Asked once per state of the log; the page below comes back with `wacht` set.

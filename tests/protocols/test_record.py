@@ -467,3 +467,32 @@ def test_decision_log_labels_a_withheld_consent_and_the_version_in_dutch(
             ("", "college van bestuur (CvB)", "wacht"),
         ],
     )
+
+
+def test_the_log_state_changes_with_its_rows_and_with_how_it_is_printed(
+    school, director, board_member, gmr_of_six, settings
+):
+    version = through_portal(
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=today(),
+        consented=today(),
+        adopted=today(),
+    )
+    protocol = version.protocol
+    before = record.log_state(protocol)
+    vote = version.steps.get(kind=StepKind.CONSENT).votes.first()
+    vote.abstentions += 1
+    vote.save()
+    after_vote = record.log_state(protocol)
+    assert record.log_state(protocol) == after_vote  # the same rows, the same state
+    # A release that prints dates in another time zone (or with other code or translations).
+    settings.TIME_ZONE = "Europe/London"
+    record._printing.cache_clear()
+    try:
+        elsewhere = record.log_state(protocol)
+    finally:
+        record._printing.cache_clear()
+    assert len({before, after_vote, elsewhere}) == 3

@@ -65,6 +65,33 @@ def test_a_change_of_the_evaluation_date_makes_a_new_pdf(client, submitted, dire
     assert "14-03-2031" in pdf_text(client.get(path))
 
 
+def _rename(submitted, director, what: str, name: str) -> None:
+    if what == "protocol":
+        submitted.protocol.title = name
+        submitted.protocol.save()
+    elif what == "stichting":
+        submitted.protocol.stichting.name = name
+        submitted.protocol.stichting.save()
+    elif what == "council":
+        council = submitted.steps.exclude(council=None).first().council
+        council.name = name
+        council.save()
+    else:
+        director.first_name, director.last_name = name, "Visser"
+        director.save()
+
+
+@pytest.mark.parametrize("what", ["protocol", "stichting", "council", "submitter"])
+def test_a_new_name_in_the_log_makes_a_new_pdf(client, submitted, director, what):
+    # The state is worked out from the rows the log is made of: each name it shows is one.
+    client.force_login(director)
+    path = url("decision_log_pdf", submitted.protocol_id)
+    assert "Zwaluwstaart" not in pdf_text(client.get(path))
+    _rename(submitted, director, what, "Zwaluwstaart")
+    assert "Zwaluwstaart" in pdf_text(client.get(path))
+    assert DecisionLogPdf.objects.count() == 1
+
+
 def test_with_a_worker_the_page_says_the_pdf_is_being_made_until_it_is(
     client, submitted, director, task_worker
 ):
