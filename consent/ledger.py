@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache, partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -337,9 +337,18 @@ def _latest_counts(model, *, scope: Q, valid: Q, subject: str, about: str) -> di
             yes=Count("pk", filter=~own & Q(choice=True)),
             no=Count("pk", filter=~own & Q(choice=False)),
         )
-        .values_list(subject, about, "own_yes", "own_no", "yes", "no")  # tuples, not dicts
+        .values_list(subject, about, "own_yes", "own_no", "yes", "no")
         .order_by()
     )
+    # Rows straight from the cursor: a school's page reads thousands, and Django's converting
+    # each count to the int the driver already gives took a quarter of the query's time.
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # nobody in scope (an empty list of ids)
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     counts = {}
     for subject_id, about_id, own_yes, own_no, yes, no in rows:
         own_choice = True if own_yes else (False if own_no else None)

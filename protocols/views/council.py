@@ -29,15 +29,30 @@ Status = ProtocolVersion.Status
 StepStatus = ProcedureStep.Status
 
 
+_ADOPTED = [Status.ADOPTED, Status.SUPERSEDED]
+
+
 def last_adopted(version: ProtocolVersion) -> ProtocolVersion | None:
-    """The latest version before `version` that was adopted (and may since be superseded)."""
-    return (
-        version.protocol.versions.filter(
-            status__in=[Status.ADOPTED, Status.SUPERSEDED], number__lt=version.number
+    """The latest version before `version` that was adopted (and may since be superseded).
+
+    Found once per version object: the procedure and council panels both link to it.
+    """
+    if "_last_adopted" not in version.__dict__:
+        version._last_adopted = (
+            version.protocol.versions.filter(status__in=_ADOPTED, number__lt=version.number)
+            .order_by("-number")
+            .first()
         )
-        .order_by("-number")
-        .first()
-    )
+    return version._last_adopted
+
+
+def note_last_adopted(version: ProtocolVersion, others: list, *, all_others: bool) -> None:
+    """Spare `last_adopted` its query when `others` (versions of the same protocol, the newest
+    first; every other version when `all_others`) already show which it is."""
+    earlier = (v for v in others if v.number < version.number and v.status in _ADOPTED)
+    found = next(earlier, None)
+    if found or all_others:
+        version._last_adopted = found
 
 
 def _council_steps(request, version: ProtocolVersion) -> list[ProcedureStep]:

@@ -175,9 +175,14 @@ def version_detail(request, pk):
     )
     context = _school_view(version, version.protocol.school)
     # The newest few; all of them are in the decision log, which a long history points to.
-    others = list(version.protocol.versions.exclude(pk=version.pk)[: OTHER_VERSIONS_SHOWN + 1])
+    others = list(
+        version.protocol.versions.exclude(pk=version.pk).order_by("-number")[
+            : OTHER_VERSIONS_SHOWN + 1
+        ]
+    )
     context["other_versions"] = others[:OTHER_VERSIONS_SHOWN]
     context["more_versions"] = len(others) > OTHER_VERSIONS_SHOWN
+    views_council.note_last_adopted(version, others, all_others=not context["more_versions"])
     context["can_edit"] = workflow.may_draft(request.user, version)
     context["addenda"] = version.addenda(context["sections"])
     for panel in (views_procedure, views_council, views_record):

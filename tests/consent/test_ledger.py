@@ -434,3 +434,14 @@ def test_staff_member_of_two_schools_has_consent_per_school(school, staff_purpos
     assert ledger.states_for_staff(
         position.__class__.objects.filter(pk=position.pk), [staff_purpose]
     ) == {(position.pk, staff_purpose.pk): State.JA}
+
+
+def test_nobody_in_scope_has_no_states(pupil, mother, public_purpose):
+    # A staff member's home asks for their own consent through a list of ids, which can be
+    # empty: the counts must be empty, not an error.
+    ledger.record_choice(subject=pupil, purpose=public_purpose, choice=True, by=mother, today=TODAY)
+    assert (
+        ledger.states_for_pupils([], [public_purpose], TODAY),
+        ledger._event_counts([], [public_purpose], subject="staff"),
+        state(pupil, public_purpose),
+    ) == ({}, {}, State.JA)

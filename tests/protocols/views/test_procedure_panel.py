@@ -8,7 +8,7 @@ from protocols import workflow
 from protocols.models import ProcedureStepDefinition, ProtocolVersion, StepBody, StepKind
 from tests.factories import ProtocolFactory, ProtocolVersionFactory, SectionFactory
 from tests.protocols.helpers import today, votes_of_three
-from tests.protocols.views.helpers import text
+from tests.protocols.views.helpers import text, url
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,29 @@ def test_the_directors_step_is_labelled_non_statutory(client, director, submitte
     client.force_login(director)
     html = text(client.get(submitted.get_absolute_url()).content.decode())
     assert "directeurenoverleg (intern overleg, niet wettelijk)" in html
+
+
+@pytest.mark.parametrize(
+    ("between", "adopted_at"),
+    # The adopted version right before, beyond the five other versions the page lists, or none.
+    [(0, 1), (7, 1), (0, None)],
+)
+def test_the_panel_links_to_all_changes_since_the_last_adopted_version(
+    client, school, director, gmr_de_stichting, between, adopted_at
+):
+    Status = ProtocolVersion.Status
+    protocol = ProtocolFactory(stichting=school.stichting)
+    first = ProtocolVersionFactory(
+        protocol=protocol,
+        number=1,
+        status=Status.SUPERSEDED if adopted_at else Status.WITHDRAWN,
+    )
+    for number in range(2, between + 2):
+        ProtocolVersionFactory(protocol=protocol, number=number, status=Status.WITHDRAWN)
+    version = ProtocolVersionFactory(protocol=protocol, number=between + 2)
+    SectionFactory(version=version)
+    workflow.submit(version, by=director, change_summary="Nieuw.", legal_basis="consent")
+    client.force_login(director)
+    page = client.get(version.get_absolute_url()).content.decode()
+    link = url("version_diff", version.pk, first.pk)
+    assert (f'<a href="{link}">Alle wijzigingen sinds versie 1</a>' in page) == bool(adopted_at)
