@@ -15,10 +15,14 @@ votes, RvT not applicable, CvB): 49 superseded, the newest adopted, its PDF for 
 stored before measuring. The board grows from 11 schools to 107 by adding schools, so the first
 school's pages keep their size and only the board grows.
 
-For each size it starts `gunicorn config.wsgi -w 2` with the SERVING settings below and a random
-SECRET_KEY, waits for /readyz, signs each role in by writing its session to the database as a
-sign-in does, checks that each page answers 200 with the expected content type, warms it with
-wrk for a second and measures it with `wrk -t1 -c2 -d6s --latency`. App CPU per request is the
+Each role is signed in by writing its session to the database as a sign-in does; each size but
+the largest is kept as a copy of the database (CREATE DATABASE ... TEMPLATE) before the board
+grows on. Then one `gunicorn config.wsgi -w 2` per size, with the SERVING settings below and a
+random SECRET_KEY, serves its database, and each page is measured at each size in turn: checked
+that it answers 200 with the expected content type, warmed with wrk for a second and measured
+with `wrk -t1 -c2 -d6s --latency`. Measuring the sizes side by side, page by page, keeps a
+shared machine whose speed wanders from passing for growth (run one size after the other, the
+same page differed by 20-40 % between two runs on one VM). App CPU per request is the
 user+system time of the gunicorn workers (from /proc) over the requests wrk counted; db CPU the
 same for the PostgreSQL backends of the bench database (CONN_MAX_AGE is 600 s so that no backend
 exits mid-run and takes its CPU time along). Serving with DEBUG=0 needs the collected static
@@ -522,39 +526,50 @@ def start_gunicorn(env: dict, log) -> tuple[subprocess.Popen, str]:
     return server, base
 
 
-def measure(bench, env: dict, database: str, seconds: int, log) -> list[dict]:
-    """Serve the portal with gunicorn and measure every page; one row per page."""
-    pages, sessions = pages_and_sessions(bench)
-    server, base = start_gunicorn(env, log)
-    rows = []
+def measure_one(base: str, page: tuple, sessions: dict, master: int, database: str, seconds):
+    """Measure one page on the server at `base`; its row of the table."""
+    name, role, path, content_type = page
+    url, session = base + path, sessions.get(role, "")
+    check(url, session, content_type)  # this also stores the decision log's PDF
+    wrk(url, session, 1)  # warm both workers
+    app, db = cpu_seconds(master, database)
+    p50, p99, requests = wrk(url, session, seconds)
+    app_after, db_after = cpu_seconds(master, database)
+    app, db = (
+        (after - before) * 1000 / requests for before, after in [(app, app_after), (db, db_after)]
+    )
+    return {
+        "page": name,
+        "as": role or "anonymous",
+        "p50": p50,
+        "p99": p99,
+        "app": app,
+        "db": db,
+        "requests": requests,
+    }
+
+
+def measure(pages, sessions, databases: dict, env: dict, seconds: int, log) -> dict:
+    """Serve each size's database with its own gunicorn and measure every page at each size
+    in turn, so that a machine whose speed wanders (a shared VM) slows both sizes alike."""
+    servers = {}
     try:
-        for page, role, path, content_type in pages:
-            url, session = base + path, sessions.get(role, "")
-            check(url, session, content_type)  # this also stores the decision log's PDF
-            wrk(url, session, 1)  # warm both workers
-            app, db = cpu_seconds(server.pid, database)
-            p50, p99, requests = wrk(url, session, seconds)
-            app_after, db_after = cpu_seconds(server.pid, database)
-            app, db = (
-                (after - before) * 1000 / requests
-                for before, after in [(app, app_after), (db, db_after)]
-            )
-            rows.append(
-                {
-                    "page": page,
-                    "as": role or "anonymous",
-                    "p50": p50,
-                    "p99": p99,
-                    "app": app,
-                    "db": db,
-                    "requests": requests,
-                }
-            )
-            print(f"  {page} ({role or 'anonymous'}): p50 {p50:.1f} ms, app CPU {app:.1f} ms/req")
+        for size, (_name, database_url) in databases.items():
+            servers[size] = start_gunicorn({**env, "DATABASE_URL": database_url}, log)
+        results = {size: [] for size in databases}
+        for page in pages:
+            cells = []
+            for size, (server, base) in servers.items():
+                name = databases[size][0]
+                row = measure_one(base, page, sessions, server.pid, name, seconds)
+                results[size].append(row)
+                cells.append(f"{size:,}: p50 {row['p50']:.1f} ms, app CPU {row['app']:.1f} ms/req")
+            print(f"  {page[0]} ({page[1] or 'anonymous'}): " + "; ".join(cells))
     finally:
-        server.terminate()
-        server.wait(timeout=60)
-    return rows
+        for server, _base in servers.values():
+            server.terminate()
+            server.wait(timeout=60)
+    return results
 
 
 def judge(results: dict[int, list[dict]]) -> dict[tuple[str, str], list[str]]:
@@ -648,7 +663,7 @@ def main() -> int:
     os.environ.update(env)  # the same key and files for our sessions as for gunicorn
     run_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     run_sql(url, f'CREATE DATABASE "{database}"')
-    results, pupils, loads = {}, {}, {}
+    results, pupils, loads, databases = {}, {}, {}, {}
     with open(Path(media, "gunicorn.log"), "w+") as log:
         try:
             import django
@@ -656,7 +671,7 @@ def main() -> int:
             sys.path.insert(0, str(BASE_DIR))
             django.setup()
             from django.core.management import call_command
-            from django.db import connection
+            from django.db import connection, connections
 
             from protocols import pdf
             from schools.models import Pupil, School
@@ -665,17 +680,32 @@ def main() -> int:
             call_command("collectstatic", interactive=False, verbosity=0)
             bench = build_board(random.Random(20260312))
             build_protocol(bench)
-            for size in sorted(args.sizes):
+            sizes, sessions = sorted(args.sizes), None
+            for size in sizes:
                 started = time.perf_counter()
                 add_schools(bench, max(1, round(size / SCHOOL_SIZE)))
+                if sessions is None:  # before any copy is taken: every size has the sessions
+                    pages, sessions = pages_and_sessions(bench)
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")  # as autovacuum would soon after an import
-                pupils[size], loads[size] = Pupil.objects.count(), os.getloadavg()[0]
-                took = time.perf_counter() - started
-                print(f"built {pupils[size]:,} pupils in {took:.0f} s; measuring, 1 page a line:")
+                pupils[size] = Pupil.objects.count()
                 # The adopted version's stored PDF, as the adoption's task leaves it.
                 pdf.stored_pdf(bench.newest, school=School.objects.get(slug="school-000"))
-                results[size] = measure(bench, {**os.environ}, database, seconds, log)
+                took = time.perf_counter() - started
+                print(f"built {pupils[size]:,} pupils in {took:.0f} s")
+                if size == sizes[-1]:
+                    databases[size] = (database, bench_url)
+                    continue
+                # This size is kept as a copy; the board grows on in the database itself.
+                copy = f"{database}_{size}"
+                connections.close_all()
+                run_sql(url, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+                run_sql(url, f'CREATE DATABASE "{copy}" TEMPLATE "{database}"')
+                copy_url = urlunsplit(urlsplit(url)._replace(path=f"/{copy}"))
+                databases[size] = bench_database(copy_url)
+            print("measuring each page at each size in turn, 1 page a line:")
+            loads = dict.fromkeys(sizes, os.getloadavg()[0])
+            results = measure(pages, sessions, databases, {**os.environ}, seconds, log)
         except BenchError as error:
             log.seek(0)
             tail = log.read().splitlines()[-30:]
@@ -685,7 +715,8 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            run_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            for name in [database, *(f"{database}_{size}" for size in args.sizes)]:
+                run_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             shutil.rmtree(media, ignore_errors=True)
             if static_made:
                 shutil.rmtree(BASE_DIR / "staticfiles", ignore_errors=True)

@@ -33,8 +33,9 @@ from protocols.views.pending import pdf_pending
 from schools import access, files, panels
 from schools.models import Role, School, Stichting
 
-# The public index lists schools a page at a time: a platform can hold thousands.
-PUBLIC_PAGE_SIZE = 50
+# The public index lists schools a page at a time: a platform can hold thousands. A parent
+# searches for their school; 25 is a page a phone scrolls through without getting lost.
+PUBLIC_PAGE_SIZE = 25
 # The version page lists this many other versions of the protocol, the newest first.
 OTHER_VERSIONS_SHOWN = 5
 
