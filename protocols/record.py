@@ -27,6 +27,7 @@ from protocols.models import (
     GeledingVote,
     ProcedureRecord,
     ProcedureStep,
+    ProposalDocument,
     Protocol,
     ProtocolVersion,
     Section,
@@ -34,7 +35,7 @@ from protocols.models import (
     StepKind,
 )
 from protocols.rendering import approval_rows
-from schools.models import CouncilMember
+from schools.models import Council, CouncilMember, User
 
 StepStatus = ProcedureStep.Status
 Outcome = ProcedureStep.Outcome
@@ -343,8 +344,9 @@ def decision_log(protocol: Protocol, versions=None) -> list[dict]:
     records, steps, votes = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in ProcedureRecord.objects.filter(version__in=pks).order_by("version", "position"):
         records[row.version_id].append(row)
-    in_portal = ProcedureStep.objects.filter(version__in=pks).order_by("version", "position")
-    for step in in_portal.select_related("council", "recorded_by", "minutes"):
+    in_portal = list(ProcedureStep.objects.filter(version__in=pks).order_by("version", "position"))
+    _attach_related(in_portal, council=Council, recorded_by=User, minutes=ProposalDocument)
+    for step in in_portal:
         steps[step.version_id].append(step)
     for vote in GeledingVote.objects.filter(step__version__in=pks).order_by("pk"):
         votes[vote.step_id].append(vote)
@@ -373,6 +375,20 @@ def decision_log(protocol: Protocol, versions=None) -> list[dict]:
             }
         )
     return log
+
+
+def _attach_related(steps: list[ProcedureStep], **models) -> None:
+    """Set each step's `name` relation to its row of `model`, for each name=model: one query
+    per relation for the few distinct rows, shared by the steps. Joining them (select_related)
+    made an object per step instead, 200 councils and users for 50 versions: a third of the
+    log's time."""
+    for name, model in models.items():
+        field = ProcedureStep._meta.get_field(name)
+        ids = {getattr(step, field.attname) for step in steps} - {None}
+        rows = model._default_manager.in_bulk(ids) if ids else {}
+        for step in steps:
+            # As prefetching does: the relation's cache, not the descriptor's checks per step.
+            field.set_cached_value(step, rows.get(getattr(step, field.attname)))
 
 
 def _day(value) -> str:

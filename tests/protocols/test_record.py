@@ -416,9 +416,9 @@ def test_decision_log_query_count_is_constant(
         # One version in procedure at a time: the next one comes after this one is withdrawn.
         workflow.withdraw(version, by=director, reason="Vervangen door een nieuwe versie.")
     client.force_login(director)
-    # session, user, protocol, the versions and how many, steps, votes, records, and the
-    # navigation's reach (five)
-    with django_assert_num_queries(10):
+    # session, user, protocol, the versions and how many, steps with their councils and who
+    # recorded them, votes, records, and the navigation's reach (five)
+    with django_assert_num_queries(12):
         client.get(reverse("protocols:decision_log", args=[protocol.pk]))
 
 
