@@ -1,15 +1,24 @@
 """Platform staff only. Case files are read-only here: changes go through the workflow."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Category, DeletionLog, Incident, ReadLog, RetentionPolicy
+from schools.admin import filtering_column, linked_filter
+from schools.models import Stichting
+
+# A national platform has about a thousand stichtingen: a list is narrowed to one by a link on
+# a row's stichting, never by a sidebar that names them all.
+ByStichting = linked_filter("stichting", Stichting, _("stichting"))
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "stichting", "is_image_abuse", "is_sexual_misconduct", "is_active"]
-    list_filter = ["stichting", "is_image_abuse", "is_sexual_misconduct", "is_active"]
+    list_display = ["name", "of_stichting", "is_image_abuse", "is_sexual_misconduct", "is_active"]
+    list_filter = [ByStichting, "is_image_abuse", "is_sexual_misconduct", "is_active"]
+    list_select_related = ["stichting"]
     search_fields = ["name", "code"]
+    of_stichting = filtering_column("stichting", "stichting", _("stichting"))
 
 
 @admin.register(RetentionPolicy)
@@ -20,8 +29,23 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     # No names or descriptions in the list: the admin is not a way round the access rules.
-    list_display = ["pk", "school", "status", "created_at", "to_board", "legal_hold"]
-    list_filter = ["status", "to_board", "legal_hold", "school__stichting"]
+    list_display = [
+        "pk",
+        "school",
+        "of_stichting",
+        "status",
+        "created_at",
+        "to_board",
+        "legal_hold",
+    ]
+    list_filter = [
+        "status",
+        "to_board",
+        "legal_hold",
+        linked_filter("school__stichting", Stichting, _("stichting")),
+    ]
+    list_select_related = ["school__stichting"]
+    of_stichting = filtering_column("school__stichting", "school.stichting", _("stichting"))
     fields = ["school", "status", "created_at", "closed_at", "to_board", "legal_hold"]
     readonly_fields = fields
 
@@ -50,5 +74,7 @@ class ReadLogAdmin(AppendOnlyAdmin):
 
 @admin.register(DeletionLog)
 class DeletionLogAdmin(AppendOnlyAdmin):
-    list_display = ["day", "stichting", "action", "what", "count", "files", "rule"]
-    list_filter = ["action", "stichting"]
+    list_display = ["day", "of_stichting", "action", "what", "count", "files", "rule"]
+    list_filter = ["action", ByStichting]
+    list_select_related = ["stichting"]
+    of_stichting = filtering_column("stichting", "stichting", _("stichting"))

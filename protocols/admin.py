@@ -23,6 +23,12 @@ from protocols.models import (
     Section,
     StoredPdf,
 )
+from schools.admin import filtering_column, linked_filter
+from schools.models import School, Stichting
+
+# A national platform has about a thousand stichtingen and 6,000 schools: a list is narrowed to
+# one by a link on a row's stichting or school, never by a sidebar that names them all.
+ByStichting = linked_filter("stichting", Stichting, _("stichting"))
 
 
 class ReadOnlyMixin:
@@ -40,8 +46,9 @@ class ReadOnlyMixin:
 
 @admin.register(Protocol)
 class ProtocolAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "stichting", "school", "created_at"]
-    list_filter = ["stichting"]
+    list_display = ["title", "of_stichting", "school", "created_at"]
+    list_filter = [ByStichting]
+    of_stichting = filtering_column("stichting", "stichting", _("stichting"))
     search_fields = ["title"]
     filter_horizontal = ["applies_to"]
     list_select_related = ["stichting", "school"]
@@ -55,10 +62,11 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(ProtocolVersion)
 class ProtocolVersionAdmin(SimpleHistoryAdmin):
-    list_display = ["protocol", "number", "status", "adopted_on", "effective_date"]
-    list_filter = ["status", "protocol__stichting"]
+    list_display = ["protocol", "of_stichting", "number", "status", "adopted_on", "effective_date"]
+    list_filter = ["status", linked_filter("protocol__stichting", Stichting, _("stichting"))]
     search_fields = ["protocol__title"]
-    list_select_related = ["protocol"]
+    list_select_related = ["protocol__stichting"]
+    of_stichting = filtering_column("protocol__stichting", "protocol.stichting", _("stichting"))
     readonly_fields = [
         "status",
         "submitted_at",
@@ -106,9 +114,10 @@ class StoredPdfAdmin(PrivateFileAdmin):
 
 @admin.register(ProcedureStepDefinition)
 class ProcedureStepDefinitionAdmin(admin.ModelAdmin):
-    list_display = ["stichting", "position", "name", "kind", "body", "term_days"]
+    list_display = ["of_stichting", "position", "name", "kind", "body", "term_days"]
     list_display_links = ["name"]
-    list_filter = ["stichting"]
+    list_filter = [ByStichting]
+    of_stichting = filtering_column("stichting", "stichting", _("stichting"))
     list_select_related = ["stichting"]
     ordering = ["stichting", "position"]
 
@@ -150,8 +159,9 @@ class ReadingLinkAdmin(admin.ModelAdmin):
 
 @admin.register(Acknowledgement)
 class AcknowledgementAdmin(admin.ModelAdmin):
-    list_display = ["user", "version", "school", "requested_at", "confirmed_at"]
-    list_filter = ["school"]
+    list_display = ["user", "version", "of_school", "requested_at", "confirmed_at"]
+    list_filter = [linked_filter("school", School, _("school"))]
+    of_school = filtering_column("school", "school", _("school"))
     list_select_related = ["user", "version__protocol", "school"]
     raw_id_fields = ["version", "user"]
 
