@@ -589,6 +589,17 @@ def judge(results: dict[int, list[dict]]) -> dict[tuple[str, str], list[str]]:
     return missed
 
 
+def machine_speed() -> float:
+    """Milliseconds of CPU for `sum(range(10**6))`, the lowest of five: how fast this machine
+    is today (the same VM type has measured 11 to 26 ms), to compare runs on different days."""
+    timings = []
+    for _ in range(5):
+        started = time.process_time()
+        sum(range(10**6))
+        timings.append((time.process_time() - started) * 1000)
+    return min(timings)
+
+
 def report(results: dict, pupils: dict, loads: dict, seconds: int) -> list[str]:
     """The Markdown tables: one per size, then the comparison with the targets."""
     git = ["git", "rev-parse", "--short", "HEAD"]
@@ -597,7 +608,8 @@ def report(results: dict, pupils: dict, loads: dict, seconds: int) -> list[str]:
     lines = [
         "# Key pages served by gunicorn on PostgreSQL (benchmarks/bench_pages.py)",
         "",
-        f"{datetime.now():%Y-%m-%d %H:%M}, commit {commit}, {os.cpu_count()} CPUs, load average "
+        f"{datetime.now():%Y-%m-%d %H:%M}, commit {commit}, {os.cpu_count()} CPUs "
+        f"(`sum(range(10**6))`: {machine_speed():.0f} ms), load average "
         "at the end {:.2f} {:.2f} {:.2f}; ".format(*os.getloadavg())
         + f"`wrk -t1 -c2 -d{seconds}s` per page against `gunicorn -w 2`. CPU is user+system "
         "time per request: app = the gunicorn workers, db = PostgreSQL's backends.",
