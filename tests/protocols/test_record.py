@@ -92,6 +92,20 @@ def through_portal(school, director, board_member, gmr, *, advised, consented, a
     return version
 
 
+@pytest.fixture
+def adopted_today(school, director, board_member, gmr_of_six) -> ProtocolVersion:
+    """A version taken through the portal's whole procedure today."""
+    return through_portal(
+        school,
+        director,
+        board_member,
+        gmr_of_six,
+        advised=today(),
+        consented=today(),
+        adopted=today(),
+    )
+
+
 # --- trail_rows -------------------------------------------------------------------------------
 
 
@@ -118,16 +132,8 @@ def test_trail_rows_of_a_portal_adopted_version_show_every_step_with_its_date(
     ]
 
 
-def test_trail_rows_give_the_reason_of_an_nvt_step(school, director, board_member, gmr_of_six):
-    version = through_portal(
-        school,
-        director,
-        board_member,
-        gmr_of_six,
-        advised=today(),
-        consented=today(),
-        adopted=today(),
-    )
+def test_trail_rows_give_the_reason_of_an_nvt_step(adopted_today):
+    version = adopted_today
     rvt = next(r for r in record.trail_rows(version) if r["step"] == "RvT")
     assert rvt["source"] == "Geen besluit uit de statuten."
 
@@ -228,18 +234,8 @@ def test_a_draft_without_a_trail_has_no_problems(school):
 # --- decision_log -------------------------------------------------------------------------------
 
 
-def test_decision_log_has_steps_votes_and_dates_of_a_portal_version(
-    school, director, board_member, gmr_of_six
-):
-    version = through_portal(
-        school,
-        director,
-        board_member,
-        gmr_of_six,
-        advised=today(),
-        consented=today(),
-        adopted=today(),
-    )
+def test_decision_log_has_steps_votes_and_dates_of_a_portal_version(adopted_today):
+    version = adopted_today
     (entry,) = record.decision_log(version.protocol)
     consent = entry["steps"][1]
     assert (
@@ -259,18 +255,8 @@ def test_decision_log_has_steps_votes_and_dates_of_a_portal_version(
     )
 
 
-def test_decision_log_outcomes_are_as_recorded_and_in_the_readers_language(
-    school, director, board_member, gmr_of_six
-):
-    version = through_portal(
-        school,
-        director,
-        board_member,
-        gmr_of_six,
-        advised=today(),
-        consented=today(),
-        adopted=today(),
-    )
+def test_decision_log_outcomes_are_as_recorded_and_in_the_readers_language(adopted_today):
+    version = adopted_today
     outcomes = {}
     for language in ["nl", "en"]:
         with translation.override(language):
@@ -469,18 +455,8 @@ def test_decision_log_labels_a_withheld_consent_and_the_version_in_dutch(
     )
 
 
-def test_the_log_state_changes_with_its_rows_and_with_how_it_is_printed(
-    school, director, board_member, gmr_of_six, settings
-):
-    version = through_portal(
-        school,
-        director,
-        board_member,
-        gmr_of_six,
-        advised=today(),
-        consented=today(),
-        adopted=today(),
-    )
+def test_the_log_state_changes_with_its_rows_and_with_how_it_is_printed(settings, adopted_today):
+    version = adopted_today
     protocol = version.protocol
     before = record.log_state(protocol)
     vote = version.steps.get(kind=StepKind.CONSENT).votes.first()
