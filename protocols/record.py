@@ -98,10 +98,6 @@ class Words:
         return step.forum or self.body.get(step.body, step.body)
 
 
-def _kind_label(kind: str, words: Words | None = None) -> str:
-    return (words or Words()).kind.get(kind, "")
-
-
 def went_through_portal(version: ProtocolVersion) -> bool:
     """True for a version submitted in the portal; its steps, not imported records, count."""
     # submit() sets submitted_at and creates the steps in one transaction; reading the field
@@ -145,7 +141,7 @@ def steps_with_votes(version: ProtocolVersion) -> list[ProcedureStep]:
 
 def _step_row(step: ProcedureStep, words: Words) -> dict:
     """What the step asked for beside what came of it: "Ter instemming: instemming verleend"."""
-    asked = _kind_label(step.kind, words)
+    asked = words.kind.get(step.kind, "")
     outcome = outcome_text(step, step.votes.all(), words=words)
     return {
         "step": step.name,
@@ -286,7 +282,7 @@ def _log_steps(version: ProtocolVersion, trail: list, votes: dict, words: Words)
         {
             "name": step.name,
             "body": words.body_of(step),
-            "kind": _kind_label(step.kind, words),
+            "kind": words.kind.get(step.kind, ""),
             "opened_on": step.opened_on,
             "due_on": step.due_on,
             # As recorded, with the votes ("instemming verleend, ouders 3-0"); an undecided
@@ -337,8 +333,8 @@ def decision_log(protocol: Protocol, versions=None) -> list[dict]:
         versions = logged_versions(protocol)
     versions = list(versions)
     pks = [version.pk for version in versions]
-    # Three flat queries, grouped here: prefetching builds a queryset per version and per step,
-    # which was most of the time of a log of 50 versions.
+    # Flat queries, grouped here: prefetching the steps and votes builds a queryset per version
+    # and per step, which was most of the time of a log of 50 versions.
     records, steps, votes = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in ProcedureRecord.objects.filter(version__in=pks).order_by("version", "position"):
         records[row.version_id].append(row)
