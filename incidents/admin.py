@@ -4,18 +4,21 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Category, DeletionLog, Incident, ReadLog, RetentionPolicy
-from schools.admin import filtering_column, linked_filter
+from schools.admin import (
+    LinkedStichtingFilter,
+    filtering_column,
+    linked_filter,
+)
 from schools.models import Stichting
 
 # A national platform has about a thousand stichtingen: a list is narrowed to one by a link on
 # a row's stichting, never by a sidebar that names them all.
-ByStichting = linked_filter("stichting", Stichting, _("stichting"))
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "of_stichting", "is_image_abuse", "is_sexual_misconduct", "is_active"]
-    list_filter = [ByStichting, "is_image_abuse", "is_sexual_misconduct", "is_active"]
+    list_filter = [LinkedStichtingFilter, "is_image_abuse", "is_sexual_misconduct", "is_active"]
     list_select_related = ["stichting"]
     search_fields = ["name", "code"]
     of_stichting = filtering_column("stichting", "stichting", _("stichting"))
@@ -75,6 +78,6 @@ class ReadLogAdmin(AppendOnlyAdmin):
 @admin.register(DeletionLog)
 class DeletionLogAdmin(AppendOnlyAdmin):
     list_display = ["day", "of_stichting", "action", "what", "count", "files", "rule"]
-    list_filter = ["action", ByStichting]
+    list_filter = ["action", LinkedStichtingFilter]
     list_select_related = ["stichting"]
     of_stichting = filtering_column("stichting", "stichting", _("stichting"))

@@ -23,12 +23,16 @@ from protocols.models import (
     Section,
     StoredPdf,
 )
-from schools.admin import filtering_column, linked_filter
-from schools.models import School, Stichting
+from schools.admin import (
+    LinkedSchoolFilter,
+    LinkedStichtingFilter,
+    filtering_column,
+    linked_filter,
+)
+from schools.models import Stichting
 
 # A national platform has about a thousand stichtingen and 6,000 schools: a list is narrowed to
 # one by a link on a row's stichting or school, never by a sidebar that names them all.
-ByStichting = linked_filter("stichting", Stichting, _("stichting"))
 
 
 class ReadOnlyMixin:
@@ -47,7 +51,7 @@ class ReadOnlyMixin:
 @admin.register(Protocol)
 class ProtocolAdmin(SimpleHistoryAdmin):
     list_display = ["title", "of_stichting", "school", "created_at"]
-    list_filter = [ByStichting]
+    list_filter = [LinkedStichtingFilter]
     of_stichting = filtering_column("stichting", "stichting", _("stichting"))
     search_fields = ["title"]
     filter_horizontal = ["applies_to"]
@@ -116,7 +120,7 @@ class StoredPdfAdmin(PrivateFileAdmin):
 class ProcedureStepDefinitionAdmin(admin.ModelAdmin):
     list_display = ["of_stichting", "position", "name", "kind", "body", "term_days"]
     list_display_links = ["name"]
-    list_filter = [ByStichting]
+    list_filter = [LinkedStichtingFilter]
     of_stichting = filtering_column("stichting", "stichting", _("stichting"))
     list_select_related = ["stichting"]
     ordering = ["stichting", "position"]
@@ -160,7 +164,7 @@ class ReadingLinkAdmin(admin.ModelAdmin):
 @admin.register(Acknowledgement)
 class AcknowledgementAdmin(admin.ModelAdmin):
     list_display = ["user", "version", "of_school", "requested_at", "confirmed_at"]
-    list_filter = [linked_filter("school", School, _("school"))]
+    list_filter = [LinkedSchoolFilter]
     of_school = filtering_column("school", "school", _("school"))
     list_select_related = ["user", "version__protocol", "school"]
     raw_id_fields = ["version", "user"]
